@@ -1,0 +1,94 @@
+# SPDX-License-Identifier: GPL-2.0
+# smbwatch build. `make` builds build/smbwatch; `make check` runs every test; V=1 shows commands.
+OUT := build
+CLANG ?= clang
+BPFTOOL ?= bpftool
+CC ?= cc
+ARCH := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
+
+CFLAGS ?= -g -O2
+CFLAGS += -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE -MMD -MP
+CPPFLAGS += -I$(OUT) -Ibpf -Iuser
+LDLIBS := -lbpf -lelf -lz
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -I. -Ibpf
+
+ifeq ($(V),1)
+Q :=
+msg =
+else
+Q := @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+.DELETE_ON_ERROR:
+.PHONY: all clean check check-unit check-integration demo vmlinux
+
+all: $(OUT)/smbwatch
+
+# --- BPF object and skeleton ---
+$(OUT)/smbwatch.bpf.o: bpf/smbwatch.bpf.c bpf/smbwatch.h vmlinux.h | $(OUT)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(OUT)/smbwatch.skel.h: $(OUT)/smbwatch.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name smbwatch_bpf > $@
+
+# --- userspace ---
+# Pure modules (no BPF, no root): linked into both smbwatch and the unit tests.
+LIB_SRCS := user/ntstatus.c user/json_out.c user/text_out.c user/utf8.c user/args.c \
+	    user/record.c user/samba_layout.c user/elf_info.c
+APP_SRCS := user/main.c user/tracer.c user/doctor.c user/preflight.c
+LIB_OBJS := $(LIB_SRCS:user/%.c=$(OUT)/user/%.o)
+APP_OBJS := $(APP_SRCS:user/%.c=$(OUT)/user/%.o)
+
+$(OUT)/user/%.o: user/%.c | $(OUT)/user
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+# tracer.c includes the generated skeleton.
+$(OUT)/user/tracer.o: $(OUT)/smbwatch.skel.h
+
+$(OUT)/smbwatch: $(APP_OBJS) $(LIB_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+
+# --- tests (Criterion) ---
+UNIT_SRCS := $(wildcard tests/unit/*.c)
+INTEG_SRCS := $(wildcard tests/integration/*.c)
+$(OUT)/tests/%.o: tests/%.c | $(OUT)/tests/unit $(OUT)/tests/integration
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CPPFLAGS) -Itests $(CFLAGS) -c $< -o $@
+
+$(OUT)/unit-tests: $(UNIT_SRCS:tests/%.c=$(OUT)/tests/%.o) $(LIB_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -lcriterion $(LDLIBS) -o $@
+
+$(OUT)/integration-tests: $(INTEG_SRCS:tests/%.c=$(OUT)/tests/%.o) $(LIB_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -lcriterion -ljson-c $(LDLIBS) -o $@
+
+check-unit: $(OUT)/unit-tests
+	$(OUT)/unit-tests --jobs 2
+
+# Integration tests need root (BPF) and run a real smbd; in CI they must run, never skip.
+check-integration: $(OUT)/integration-tests $(OUT)/smbwatch
+	SMBWATCH=$(CURDIR)/$(OUT)/smbwatch SMB_LAB=$(CURDIR)/tools/smb-lab \
+		$(OUT)/integration-tests --jobs 1
+
+check: check-unit check-integration
+
+demo: $(OUT)/smbwatch
+	tools/demo --no-install
+
+# Regenerates vmlinux.h (committed) from the running kernel's BTF.
+vmlinux:
+	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux.h
+
+$(OUT) $(OUT)/user $(OUT)/tests/unit $(OUT)/tests/integration:
+	$(Q)mkdir -p $@
+
+clean:
+	rm -rf $(OUT)
+
+-include $(wildcard $(OUT)/user/*.d $(OUT)/tests/*/*.d)

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Command line: `smbwatch [OPTIONS]` traces; `smbwatch doctor` checks what tracing needs. */
+#ifndef SMBW_ARGS_H
+#define SMBW_ARGS_H
+#include <stdbool.h>
+
+enum smbw_cmd {
+	SMBW_CMD_TRACE = 0,
+	SMBW_CMD_DOCTOR,
+};
+
+struct smbw_opts {
+	enum smbw_cmd cmd;
+	bool json;
+	bool verbose;
+	unsigned long duration_s;  /* 0: until SIGINT/SIGTERM */
+	unsigned int port;         /* 0: every smbd; else only connections to this server port */
+	const char *samba_libdir;  /* NULL: found from the installed smbd */
+};
+
+/* Parses argv into o. Returns 0, or 2 on a usage error. Unless quiet, argp reports errors on
+ * stderr and exits (2), and --help/--version print and exit 0. With quiet set nothing is
+ * printed and nothing exits (for tests). */
+int smbw_parse_args(int argc, char **argv, struct smbw_opts *o, bool quiet);
+
+/* A whole decimal number in [min, max]; 0 on success. Rejects signs, blanks, trailing text. */
+int smbw_parse_ulong(const char *s, unsigned long min, unsigned long max, unsigned long *out);
+
+#endif

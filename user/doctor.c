@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: GPL-2.0
+/* smbwatch doctor: reports each preflight check on its own line. */
+#include <bpf/libbpf.h>
+#include <stdio.h>
+#include "doctor.h"
+#include "preflight.h"
+
+static int silent(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	(void)level;
+	(void)fmt;
+	(void)ap;
+	return 0;
+}
+
+int doctor_run(const struct smbw_opts *o)
+{
+	struct preflight p;
+	int i, failed;
+
+	if (!o->verbose)
+		libbpf_set_print(silent);
+	failed = preflight_run(&p, o->samba_libdir);
+	for (i = 0; i < p.n; i++)
+		printf("%-4s %-32s %s\n", p.checks[i].ok ? "ok" : "FAIL", p.checks[i].name,
+		       p.checks[i].detail);
+	printf(failed ? "smbwatch cannot trace here: %d check(s) failed\n"
+		      : "smbwatch can trace here\n",
+	       failed);
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* What smbwatch reads from Samba's ELF files with libelf: symbols and their versions,
+ * build-ids, and the run path of smbd. */
+#ifndef SMBW_ELF_INFO_H
+#define SMBW_ELF_INFO_H
+#include <stdbool.h>
+#include <stddef.h>
+
+struct elf_sym_info {
+	bool defined;     /* a function defined in this file (not just imported) */
+	char version[96]; /* its symbol version, e.g. "SAMBA_4.17.12_DEBIAN_SAMBA4", or "" */
+};
+
+/* 0 when found; -1 with a message in err otherwise. */
+int elf_lookup_symbol(const char *path, const char *name, struct elf_sym_info *out, char *err,
+		      size_t errn);
+
+/* The GNU build-id as hex; 0 on success. */
+int elf_build_id(const char *path, char *hex, size_t n);
+
+/* DT_RUNPATH (or DT_RPATH); 0 on success, -1 when the file has none. */
+int elf_runpath(const char *path, char *out, size_t n);
+
+#endif

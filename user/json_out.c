@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: GPL-2.0
+/* JSON writer and smbwatch's ECS records. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "json_out.h"
+#include "ntstatus.h"
+#include "record.h"
+#include "utf8.h"
+
+#define SMBW_VERSION "0.1.0"
+
+void jw_init(struct jw *w)
+{
+	memset(w, 0, sizeof(*w));
+}
+
+void jw_free(struct jw *w)
+{
+	free(w->buf);
+	jw_init(w);
+}
+
+void jw_reset(struct jw *w)
+{
+	w->len = 0;
+	w->depth = 0;
+	w->oom = false;
+	if (w->buf)
+		w->buf[0] = 0;
+}
+
+static void put(struct jw *w, const char *s, size_t n)
+{
+	if (w->oom)
+		return;
+	if (w->len + n + 1 > w->cap) {
+		size_t cap = w->cap ? w->cap : 1024;
+		char *p;
+
+		while (w->len + n + 1 > cap)
+			cap *= 2;
+		p = realloc(w->buf, cap);
+		if (!p) {
+			w->oom = true;
+			return;
+		}
+		w->buf = p;
+		w->cap = cap;
+	}
+	memcpy(w->buf + w->len, s, n);
+	w->len += n;
+	w->buf[w->len] = 0;
+}
+
+static void puts_(struct jw *w, const char *s)
+{
+	put(w, s, strlen(s));
+}
+
+static void escape(struct jw *w, const char *str, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0, run = 0;
+
+	put(w, "\"", 1);
+	while (i < n) {
+		unsigned char c = s[i];
+		size_t len;
+		char esc[8];
+
+		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x7f) {
+			i++;
+			run++;
+			continue;
+		}
+		len = c >= 0x80 ? utf8_seq_len(s + i, n - i) : 0;
+		if (len) { /* a whole non-ASCII character: copied as it is */
+			i += len;
+			run += len;
+			continue;
+		}
+		put(w, (const char *)s + i - run, run);
+		run = 0;
+		switch (c) {
+		case '"': puts_(w, "\\\""); break;
+		case '\\': puts_(w, "\\\\"); break;
+		case '\n': puts_(w, "\\n"); break;
+		case '\r': puts_(w, "\\r"); break;
+		case '\t': puts_(w, "\\t"); break;
+		case '\b': puts_(w, "\\b"); break;
+		case '\f': puts_(w, "\\f"); break;
+		default:
+			if (c < 0x80) { /* other control bytes and DEL */
+				memcpy(esc, "\\u00", 4);
+				esc[4] = hex[c >> 4];
+				esc[5] = hex[c & 15];
+				put(w, esc, 6);
+			} else { /* not UTF-8: keep the byte's value visible as \xNN */
+				memcpy(esc, "\\\\x", 3);
+				esc[3] = hex[c >> 4];
+				esc[4] = hex[c & 15];
+				put(w, esc, 5);
+			}
+		}
+		i++;
+	}
+	put(w, (const char *)s + i - run, run);
+	put(w, "\"", 1);
+}
+
+static void key(struct jw *w, const char *k)
+{
+	if (w->depth > 0 && w->need_comma[w->depth - 1])
+		put(w, ",", 1);
+	if (w->depth > 0)
+		w->need_comma[w->depth - 1] = true;
+	if (k) {
+		escape(w, k, strlen(k));
+		put(w, ":", 1);
+	}
+}
+
+static void open_(struct jw *w, const char *k, const char *c)
+{
+	key(w, k);
+	puts_(w, c);
+	if (w->depth < JW_MAX_DEPTH)
+		w->need_comma[w->depth] = false;
+	w->depth++;
+}
+
+void jw_obj_begin(struct jw *w, const char *k)
+{
+	open_(w, k, "{");
+}
+
+void jw_arr_begin(struct jw *w, const char *k)
+{
+	open_(w, k, "[");
+}
+
+void jw_obj_end(struct jw *w)
+{
+	w->depth--;
+	put(w, "}", 1);
+}
+
+void jw_arr_end(struct jw *w)
+{
+	w->depth--;
+	put(w, "]", 1);
+}
+
+void jw_strn(struct jw *w, const char *k, const char *s, size_t n)
+{
+	key(w, k);
+	escape(w, s, n);
+}
+
+void jw_str(struct jw *w, const char *k, const char *s)
+{
+	jw_strn(w, k, s, strlen(s));
+}
+
+void jw_u64(struct jw *w, const char *k, uint64_t v)
+{
+	char num[24];
+
+	key(w, k);
+	snprintf(num, sizeof(num), "%llu", (unsigned long long)v);
+	puts_(w, num);
+}
+
+void jw_bool(struct jw *w, const char *k, bool v)
+{
+	key(w, k);
+	puts_(w, v ? "true" : "false");
+}
+
+/* "@timestamp", "ecs", "host" and "observer": common to every record. */
+static void common_head(struct jw *w, const struct smbw_ctx *ctx, uint64_t mono_ns)
+{
+	char ts[40];
+
+	smbw_format_time(ctx, mono_ns, ts, sizeof(ts));
+	jw_obj_begin(w, NULL);
+	jw_str(w, "@timestamp", ts);
+	jw_obj_begin(w, "ecs");
+	jw_str(w, "version", "8.11.0");
+	jw_obj_end(w);
+	jw_obj_begin(w, "host");
+	jw_str(w, "name", ctx->hostname);
+	jw_obj_end(w);
+	jw_obj_begin(w, "observer");
+	jw_str(w, "product", "smbwatch");
+	jw_str(w, "version", SMBW_VERSION);
+	jw_obj_end(w);
+}
+
+static void field(struct jw *w, const char *k, const char *s, size_t size, int truncated)
+{
+	jw_strn(w, k, s, smbw_field_len(s, size, truncated));
+}
+
+static void address(struct jw *w, const char *k, const struct smbw_addr *a)
+{
+	char ip[64];
+
+	if (!a->family)
+		return;
+	jw_obj_begin(w, k);
+	jw_str(w, "ip", smbw_addr_ip(a, ip, sizeof(ip)));
+	jw_u64(w, "port", a->port);
+	jw_obj_end(w);
+}
+
+void json_auth_record(struct jw *w, const struct smbw_ctx *ctx, const struct smbw_auth_event *e)
+{
+	char sbuf[32], hex[11];
+	bool ok = e->status == 0;
+
+	ntstatus_hex(e->status, hex);
+	common_head(w, ctx, e->ts_ns);
+	jw_obj_begin(w, "event");
+	jw_str(w, "kind", "event");
+	jw_str(w, "dataset", "smbwatch.auth");
+	jw_str(w, "module", "smbwatch");
+	jw_arr_begin(w, "category");
+	jw_str(w, NULL, "authentication");
+	jw_arr_end(w);
+	jw_arr_begin(w, "type");
+	jw_str(w, NULL, "start");
+	jw_arr_end(w);
+	jw_str(w, "action", "logon");
+	jw_str(w, "outcome", ok ? "success" : "failure");
+	jw_obj_end(w);
+
+	jw_obj_begin(w, "user");
+	field(w, "name", e->account, sizeof(e->account), e->flags & SMBW_F_TRUNC_ACCOUNT);
+	field(w, "domain", e->domain, sizeof(e->domain), e->flags & SMBW_F_TRUNC_DOMAIN);
+	jw_obj_end(w);
+	address(w, "source", &e->remote);
+	address(w, "destination", &e->local);
+	jw_obj_begin(w, "process");
+	jw_u64(w, "pid", e->pid);
+	jw_str(w, "name", "smbd");
+	jw_obj_end(w);
+
+	jw_obj_begin(w, "smbwatch");
+	field(w, "workstation", e->workstation, sizeof(e->workstation),
+	      e->flags & SMBW_F_TRUNC_WORKSTATION);
+	jw_str(w, "nt_status", ntstatus_str(e->status, sbuf, sizeof(sbuf)));
+	jw_str(w, "nt_status_code", hex);
+	field(w, "service", e->service, sizeof(e->service), 0);
+	jw_bool(w, "truncated", e->flags & (SMBW_F_TRUNC_ACCOUNT | SMBW_F_TRUNC_DOMAIN |
+					    SMBW_F_TRUNC_WORKSTATION));
+	jw_obj_end(w);
+	jw_obj_end(w);
+}
+
+void json_status_record(struct jw *w, const struct smbw_ctx *ctx, const char *action,
+			const struct smbw_stats *st)
+{
+	common_head(w, ctx, smbw_mono_now_ns());
+	jw_obj_begin(w, "event");
+	jw_str(w, "kind", "state");
+	jw_str(w, "dataset", "smbwatch.status");
+	jw_str(w, "module", "smbwatch");
+	jw_str(w, "action", action);
+	jw_obj_end(w);
+	jw_obj_begin(w, "smbwatch");
+	jw_str(w, "samba_version", ctx->samba_version);
+	if (ctx->samba_libdir)
+		jw_str(w, "samba_libdir", ctx->samba_libdir);
+	if (st) {
+		jw_u64(w, "events", st->events);
+		jw_u64(w, "dropped", st->dropped);
+		jw_u64(w, "read_errors", st->read_errors);
+		jw_u64(w, "output_errors", st->output_errors);
+		jw_obj_begin(w, "probe_hits");
+		jw_u64(w, "auth", st->hits_auth);
+		jw_obj_end(w);
+	}
+	jw_obj_end(w);
+	jw_obj_end(w);
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* JSON output: a small streaming writer (always valid JSON, whatever bytes a string holds) and
+ * the ECS records smbwatch writes. */
+#ifndef SMBW_JSON_OUT_H
+#define SMBW_JSON_OUT_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define JW_MAX_DEPTH 16
+
+struct jw {
+	char *buf;
+	size_t len, cap;
+	int depth;
+	bool need_comma[JW_MAX_DEPTH];
+	bool oom; /* an allocation failed: the record is incomplete and must not be written */
+};
+
+void jw_init(struct jw *w);
+void jw_free(struct jw *w);
+void jw_reset(struct jw *w);
+
+/* Objects and arrays; key is NULL for the top-level object and for array elements. */
+void jw_obj_begin(struct jw *w, const char *key);
+void jw_obj_end(struct jw *w);
+void jw_arr_begin(struct jw *w, const char *key);
+void jw_arr_end(struct jw *w);
+
+/* A string of n bytes. Escapes '"', '\\' and control bytes; bytes that are not well-formed
+ * UTF-8 are written as the six characters \\xNN (backslash, 'x', two hex digits), so the value
+ * stays valid JSON and keeps the original bytes recoverable. */
+void jw_strn(struct jw *w, const char *key, const char *s, size_t n);
+void jw_str(struct jw *w, const char *key, const char *s);
+void jw_u64(struct jw *w, const char *key, uint64_t v);
+void jw_bool(struct jw *w, const char *key, bool v);
+
+struct smbw_auth_event;
+struct smbw_ctx;
+
+/* One smbwatch.auth record (ECS), without a trailing newline. */
+void json_auth_record(struct jw *w, const struct smbw_ctx *ctx, const struct smbw_auth_event *e);
+
+struct smbw_stats {
+	uint64_t events;         /* events received from the ring buffer */
+	uint64_t dropped;        /* events lost in the kernel (ring buffer full) */
+	uint64_t hits_auth;      /* uprobe hits on the logon path */
+	uint64_t read_errors;    /* fields that could not be read from smbd's memory */
+	uint64_t output_errors;  /* records that could not be written */
+};
+
+/* A smbwatch.status record: action is "started" or "stopped"; stats only for "stopped". */
+void json_status_record(struct jw *w, const struct smbw_ctx *ctx, const char *action,
+			const struct smbw_stats *stats);
+
+#endif

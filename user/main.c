@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: GPL-2.0
+/* smbwatch: eBPF tracer for Samba file servers. */
+#include "args.h"
+#include "doctor.h"
+#include "tracer.h"
+
+int main(int argc, char **argv)
+{
+	struct smbw_opts o;
+	int err = smbw_parse_args(argc, argv, &o, false);
+
+	if (err)
+		return err;
+	if (o.cmd == SMBW_CMD_DOCTOR)
+		return doctor_run(&o);
+	return tracer_run(&o);
+}

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Shared record helpers: clocks, host name, addresses, field lengths. */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "record.h"
+#include "utf8.h"
+
+static int64_t ts_ns(const struct timespec *t)
+{
+	return (int64_t)t->tv_sec * 1000000000LL + t->tv_nsec;
+}
+
+uint64_t smbw_mono_now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)ts_ns(&t);
+}
+
+void smbw_ctx_init(struct smbw_ctx *ctx)
+{
+	struct timespec real, mono;
+
+	memset(ctx, 0, sizeof(*ctx));
+	clock_gettime(CLOCK_REALTIME, &real);
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	ctx->mono_to_real_ns = ts_ns(&real) - ts_ns(&mono);
+	if (gethostname(ctx->hostname, sizeof(ctx->hostname) - 1))
+		strcpy(ctx->hostname, "unknown");
+}
+
+void smbw_format_time(const struct smbw_ctx *ctx, uint64_t mono_ns, char *buf, size_t n)
+{
+	int64_t real = (int64_t)mono_ns + ctx->mono_to_real_ns;
+	time_t sec = (time_t)(real / 1000000000LL);
+	long usec = (long)((real % 1000000000LL) / 1000);
+	struct tm tm;
+	char date[24];
+
+	gmtime_r(&sec, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf, n, "%s.%06ldZ", date, usec);
+}
+
+const char *smbw_addr_ip(const struct smbw_addr *a, char *buf, size_t n)
+{
+	int af = a->family == 2 ? AF_INET : a->family == 10 ? AF_INET6 : -1;
+
+	buf[0] = 0;
+	if (af < 0 || !inet_ntop(af, a->addr, buf, (socklen_t)n))
+		buf[0] = 0;
+	return buf;
+}
+
+size_t smbw_field_len(const char *s, size_t size, int truncated)
+{
+	size_t n = strnlen(s, size);
+
+	return truncated ? utf8_trim_incomplete(s, n) : n;
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* What every output needs to turn a raw event into a record: clock, host, addresses. */
+#ifndef SMBW_RECORD_H
+#define SMBW_RECORD_H
+#include <stddef.h>
+#include <stdint.h>
+#include "smbwatch.h"
+
+struct smbw_ctx {
+	int64_t mono_to_real_ns; /* CLOCK_REALTIME - CLOCK_MONOTONIC at start */
+	char hostname[256];
+	char samba_version[32]; /* "4.17.12" */
+	const char *samba_libdir;
+};
+
+/* Fills mono_to_real_ns and hostname. */
+void smbw_ctx_init(struct smbw_ctx *ctx);
+
+/* Now, on CLOCK_MONOTONIC, in ns (the clock of bpf_ktime_get_ns). */
+uint64_t smbw_mono_now_ns(void);
+
+/* RFC 3339 UTC with microseconds: "2026-11-23T20:50:01.123456Z" (buf of at least 32). */
+void smbw_format_time(const struct smbw_ctx *ctx, uint64_t mono_ns, char *buf, size_t n);
+
+/* "127.0.0.1", "::1", or "" when the family is unknown (buf of at least 46). */
+const char *smbw_addr_ip(const struct smbw_addr *a, char *buf, size_t n);
+
+/* The length of a fixed-size field from the kernel, and when it was cut, the length of the
+ * part to keep so that it still ends on a whole UTF-8 character. */
+size_t smbw_field_len(const char *s, size_t size, int truncated);
+
+#endif

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Known Samba builds. Offsets are written from Samba's headers, per series:
+ *  - struct auth_usersupplied_info: auth/common_auth.h
+ *  - struct tsocket_address: lib/tsocket/tsocket_internal.h (location, ops, private_data)
+ *  - struct tsocket_address_bsd: lib/tsocket/tsocket_bsd.c (socklen_t sa_socklen, then a union
+ *    of sockaddr/sockaddr_in/sockaddr_in6/sockaddr_storage, 8-byte aligned)
+ * 4.17 was checked live on Debian 12 (2:4.17.12+dfsg-0+deb12u4) by the integration tests; the
+ * others are from the sources (../shared/reference/samba-4.17-attach-points.md, "Version skew"). */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "elf_info.h"
+#include "samba_layout.h"
+
+const struct samba_target samba_targets[] = {
+	{ "libcommon-auth-samba4.so.0", "log_authentication_event",
+	  "every NTLM logon attempt, with the real NTSTATUS" },
+};
+const size_t samba_targets_count = sizeof(samba_targets) / sizeof(samba_targets[0]);
+
+/* x86_64 offsets shared by 4.16 to 4.21 (4.15 and older lack orig_client). */
+#define AUTH_4_16                                                                              \
+	{                                                                                      \
+		.ui_workstation = 0, .ui_remote_host = 8, .ui_local_host = 16,                 \
+		.ui_client_account = 40, .ui_client_domain = 48, .ui_service = 192,            \
+		.tsa_private = 16, .sa_family = 8, .sa_port = 10, .sa_in4 = 12, .sa_in6 = 16,  \
+	}
+
+static const struct samba_layout layouts[] = {
+	{ "SAMBA_4.17.", true, AUTH_4_16 },
+	{ "SAMBA_4.16.", false, AUTH_4_16 },
+	{ "SAMBA_4.18.", false, AUTH_4_16 },
+	{ "SAMBA_4.19.", false, AUTH_4_16 },
+	{ "SAMBA_4.20.", false, AUTH_4_16 },
+	{ "SAMBA_4.21.", false, AUTH_4_16 },
+};
+
+const struct samba_layout *samba_layout_lookup(const char *symver)
+{
+	size_t i;
+
+#if !defined(__x86_64__)
+	return NULL; /* offsets above are for x86_64 only */
+#endif
+	for (i = 0; i < sizeof(layouts) / sizeof(layouts[0]); i++)
+		if (!strncmp(symver, layouts[i].version_prefix, strlen(layouts[i].version_prefix)))
+			return &layouts[i];
+	return NULL;
+}
+
+int samba_version_from_symver(const char *symver, char *out, size_t n)
+{
+	const char *p = symver, *end;
+
+	out[0] = 0;
+	if (strncmp(p, "SAMBA_", 6))
+		return -1;
+	p += 6;
+	end = p + strspn(p, "0123456789.");
+	if (end == p || (size_t)(end - p) >= n)
+		return -1;
+	memcpy(out, p, end - p);
+	out[end - p] = 0;
+	return 0;
+}
+
+static int has_auth_lib(const char *dir)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, samba_targets[0].lib);
+	return access(path, R_OK) == 0;
+}
+
+/* The first directory of a colon-separated run path that holds Samba's libraries. */
+static int dir_from_runpath(const char *runpath, char *out, size_t n)
+{
+	char copy[PATH_MAX], *save = NULL, *dir;
+
+	snprintf(copy, sizeof(copy), "%s", runpath);
+	for (dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+		if (has_auth_lib(dir)) {
+			snprintf(out, n, "%s", dir);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int samba_find_libdir(char *out, size_t n, char *err, size_t errn)
+{
+	static const char *smbd_paths[] = { "/usr/sbin/smbd", "/usr/local/sbin/smbd",
+					    "/usr/local/samba/sbin/smbd" };
+	static const char *fallback[] = { "/usr/lib/x86_64-linux-gnu/samba",
+					  "/usr/lib/aarch64-linux-gnu/samba", "/usr/lib64/samba",
+					  "/usr/lib/samba" };
+	char runpath[PATH_MAX];
+	const char *smbd = NULL;
+	size_t i;
+
+	for (i = 0; i < sizeof(smbd_paths) / sizeof(smbd_paths[0]); i++) {
+		if (access(smbd_paths[i], X_OK) == 0) {
+			smbd = smbd_paths[i];
+			break;
+		}
+	}
+	if (!smbd) {
+		snprintf(err, errn, "Samba is not installed: no smbd in /usr/sbin, /usr/local/sbin "
+				    "or /usr/local/samba/sbin (apt-get install samba, or give "
+				    "--samba-libdir DIR)");
+		return -1;
+	}
+	if (!elf_runpath(smbd, runpath, sizeof(runpath)) &&
+	    !dir_from_runpath(runpath, out, n))
+		return 0;
+	for (i = 0; i < sizeof(fallback) / sizeof(fallback[0]); i++) {
+		if (has_auth_lib(fallback[i])) {
+			snprintf(out, n, "%s", fallback[i]);
+			return 0;
+		}
+	}
+	snprintf(err, errn, "found %s but not its libraries (%s): give --samba-libdir DIR", smbd,
+		 samba_targets[0].lib);
+	return -1;
+}
