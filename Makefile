@@ -62,7 +62,7 @@ $(OUT)/tests/%.o: tests/%.c | $(OUT)/tests/unit $(OUT)/tests/integration
 
 $(OUT)/unit-tests: $(UNIT_SRCS:tests/%.c=$(OUT)/tests/%.o) $(LIB_OBJS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $^ -lcriterion $(LDLIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) $^ -lcriterion -ljson-c -ldl $(LDLIBS) -o $@
 
 $(OUT)/integration-tests: $(INTEG_SRCS:tests/%.c=$(OUT)/tests/%.o) $(LIB_OBJS)
 	$(call msg,LINK,$@)

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include "args.h"
+
+static int parse(struct smbw_opts *o, int argc, const char **argv)
+{
+	return smbw_parse_args(argc, (char **)argv, o, true);
+}
+
+Test(args, defaults)
+{
+	struct smbw_opts o;
+	const char *argv[] = { "smbwatch" };
+
+	cr_assert_eq(parse(&o, 1, argv), 0);
+	cr_assert_eq(o.cmd, SMBW_CMD_TRACE);
+	cr_assert_not(o.json);
+	cr_assert_eq(o.duration_s, 0);
+	cr_assert_null(o.samba_libdir);
+}
+
+Test(args, all_options)
+{
+	struct smbw_opts o;
+	const char *argv[] = { "smbwatch", "--json", "-d", "30", "-p", "445",
+			       "--samba-libdir", "/opt/samba/lib", "-v" };
+
+	cr_assert_eq(parse(&o, 9, argv), 0);
+	cr_assert(o.json);
+	cr_assert(o.verbose);
+	cr_assert_eq(o.duration_s, 30);
+	cr_assert_eq(o.port, 445);
+	cr_assert_str_eq(o.samba_libdir, "/opt/samba/lib");
+}
+
+Test(args, doctor_command)
+{
+	struct smbw_opts o;
+	const char *argv[] = { "smbwatch", "doctor", "--samba-libdir=/x" };
+
+	cr_assert_eq(parse(&o, 3, argv), 0);
+	cr_assert_eq(o.cmd, SMBW_CMD_DOCTOR);
+	cr_assert_str_eq(o.samba_libdir, "/x");
+}
+
+struct bad_case {
+	char argv[4][40];
+	int argc;
+};
+
+ParameterizedTestParameters(args, rejected)
+{
+	static struct bad_case c[] = {
+		{ { "smbwatch", "-d", "abc" }, 3 },
+		{ { "smbwatch", "-d", "-5" }, 3 },
+		{ { "smbwatch", "-d", "0" }, 3 },
+		{ { "smbwatch", "-d", "10s" }, 3 },
+		{ { "smbwatch", "-d", "" }, 3 },
+		{ { "smbwatch", "-d", "99999999999999999999999" }, 3 },
+		{ { "smbwatch", "-p", "70000" }, 3 },
+		{ { "smbwatch", "--bogus" }, 2 },
+		{ { "smbwatch", "frobnicate" }, 2 },
+		{ { "smbwatch", "--samba-libdir=" }, 2 },
+	};
+	return cr_make_param_array(struct bad_case, c, sizeof(c) / sizeof(c[0]));
+}
+
+ParameterizedTest(struct bad_case *c, args, rejected)
+{
+	struct smbw_opts o;
+	const char *argv[4] = { c->argv[0], c->argv[1], c->argv[2], c->argv[3] };
+
+	cr_assert_eq(parse(&o, c->argc, argv), 2, "%s %s", c->argv[1],
+		     c->argc > 2 ? c->argv[2] : "");
+}
+
+Test(args, parse_ulong)
+{
+	unsigned long v;
+
+	cr_assert_eq(smbw_parse_ulong("42", 1, 100, &v), 0);
+	cr_assert_eq(v, 42);
+	cr_assert_neq(smbw_parse_ulong(" 42", 1, 100, &v), 0);
+	cr_assert_neq(smbw_parse_ulong("+42", 1, 100, &v), 0);
+	cr_assert_neq(smbw_parse_ulong("101", 1, 100, &v), 0);
+	cr_assert_neq(smbw_parse_ulong(NULL, 1, 100, &v), 0);
+}

@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0
+/* JSON writer: every string, whatever its bytes, gives valid JSON that a real parser
+ * (json-c) reads back. */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <json-c/json.h>
+#include <string.h>
+#include "json_out.h"
+#include "record.h"
+
+struct esc_case {
+	char in[16];
+	size_t n;
+	char want[64]; /* the JSON text of the value */
+};
+
+ParameterizedTestParameters(json, escape)
+{
+	static struct esc_case c[] = {
+		{ "plain", 5, "\"plain\"" },
+		{ "SMSCliToknAcct&", 15, "\"SMSCliToknAcct&\"" },
+		{ "a\"b", 3, "\"a\\\"b\"" },
+		{ "a\\b", 3, "\"a\\\\b\"" },
+		{ "l1\nl2\r\t", 7, "\"l1\\nl2\\r\\t\"" },
+		{ "\x01\x1f\x7f", 3, "\"\\u0001\\u001f\\u007f\"" },
+		{ "caf\xc3\xa9", 5, "\"caf\xc3\xa9\"" },
+		{ "bad\xff", 4, "\"bad\\\\xff\"" },
+		{ "\xc3(", 2, "\"\\\\xc3(\"" },
+		{ "\xed\xa0\x80", 3, "\"\\\\xed\\\\xa0\\\\x80\"" },
+		{ "nul\0in", 6, "\"nul\\u0000in\"" },
+		{ "", 0, "\"\"" },
+	};
+	return cr_make_param_array(struct esc_case, c, sizeof(c) / sizeof(c[0]));
+}
+
+ParameterizedTest(struct esc_case *c, json, escape)
+{
+	struct jw w;
+	json_object *o;
+
+	jw_init(&w);
+	jw_strn(&w, NULL, c->in, c->n);
+	cr_assert_str_eq(w.buf, c->want);
+	o = json_tokener_parse(w.buf);
+	cr_assert_not_null(o, "json-c rejects %s", w.buf);
+	json_object_put(o);
+	jw_free(&w);
+}
+
+/* Every byte value, alone and in a long string, round-trips through json-c. */
+Test(json, all_bytes_make_valid_json)
+{
+	char in[300];
+	struct jw w;
+	json_object *o, *v;
+	int b;
+
+	for (b = 0; b < 256; b++) {
+		in[0] = 'x';
+		in[1] = (char)b;
+		in[2] = 'y';
+		jw_init(&w);
+		jw_obj_begin(&w, NULL);
+		jw_strn(&w, "k", in, 3);
+		jw_obj_end(&w);
+		o = json_tokener_parse(w.buf);
+		cr_assert_not_null(o, "byte 0x%02x: %s", b, w.buf);
+		cr_assert(json_object_object_get_ex(o, "k", &v));
+		if (b < 0x80 && b != 0) /* ASCII round-trips exactly */
+			cr_assert_eq(json_object_get_string(v)[1], b);
+		json_object_put(o);
+		jw_free(&w);
+	}
+}
+
+Test(json, nesting_and_arrays)
+{
+	struct jw w;
+
+	jw_init(&w);
+	jw_obj_begin(&w, NULL);
+	jw_str(&w, "a", "1");
+	jw_obj_begin(&w, "b");
+	jw_u64(&w, "c", 18446744073709551615ULL);
+	jw_bool(&w, "d", false);
+	jw_obj_end(&w);
+	jw_arr_begin(&w, "e");
+	jw_str(&w, NULL, "x");
+	jw_str(&w, NULL, "y");
+	jw_arr_end(&w);
+	jw_obj_end(&w);
+	cr_assert_str_eq(w.buf,
+			 "{\"a\":\"1\",\"b\":{\"c\":18446744073709551615,\"d\":false},\"e\":[\"x\",\"y\"]}");
+	jw_reset(&w);
+	jw_obj_begin(&w, NULL);
+	jw_obj_end(&w);
+	cr_assert_str_eq(w.buf, "{}");
+	jw_free(&w);
+}
+
+static const char *get(json_object *root, const char *a, const char *b)
+{
+	json_object *x, *y;
+
+	if (!json_object_object_get_ex(root, a, &x) || !json_object_object_get_ex(x, b, &y))
+		return NULL;
+	return json_object_get_string(y);
+}
+
+Test(json, auth_record_fields)
+{
+	struct smbw_ctx ctx;
+	struct smbw_auth_event e = { .type = SMBW_EV_AUTH, .pid = 4242, .status = 0xc000006a };
+	struct jw w;
+	json_object *o;
+
+	smbw_ctx_init(&ctx);
+	ctx.mono_to_real_ns = 0;
+	e.ts_ns = 1795467121123456789ULL; /* 2026-11-23T20:52:01.123456Z */
+	e.remote.family = 10;
+	e.remote.port = 55326;
+	e.remote.addr[15] = 1;
+	e.local.family = 2;
+	e.local.port = 445;
+	memcpy(e.local.addr, "\x7f\0\0\1", 4);
+	strcpy(e.account, "SMSCliToknAcct&");
+	strcpy(e.domain, "CORP");
+	strcpy(e.workstation, "WS\n042");
+	strcpy(e.service, "SMB2");
+
+	jw_init(&w);
+	json_auth_record(&w, &ctx, &e);
+	cr_assert_null(strchr(w.buf, '\n'), "one line per record");
+	o = json_tokener_parse(w.buf);
+	cr_assert_not_null(o, "%s", w.buf);
+	cr_assert_str_eq(json_object_get_string(json_object_object_get(o, "@timestamp")),
+			 "2026-11-23T20:52:01.123456Z");
+	cr_assert_str_eq(get(o, "event", "dataset"), "smbwatch.auth");
+	cr_assert_str_eq(get(o, "event", "outcome"), "failure");
+	cr_assert_str_eq(get(o, "user", "name"), "SMSCliToknAcct&");
+	cr_assert_str_eq(get(o, "user", "domain"), "CORP");
+	cr_assert_str_eq(get(o, "source", "ip"), "::1");
+	cr_assert_str_eq(get(o, "source", "port"), "55326");
+	cr_assert_str_eq(get(o, "destination", "ip"), "127.0.0.1");
+	cr_assert_str_eq(get(o, "process", "pid"), "4242");
+	cr_assert_str_eq(get(o, "host", "name"), ctx.hostname);
+	cr_assert_str_eq(get(o, "smbwatch", "workstation"), "WS\n042");
+	cr_assert_str_eq(get(o, "smbwatch", "nt_status"), "NT_STATUS_WRONG_PASSWORD");
+	cr_assert_str_eq(get(o, "smbwatch", "nt_status_code"), "0xc000006a");
+	cr_assert_str_eq(get(o, "smbwatch", "truncated"), "false");
+	json_object_put(o);
+	jw_free(&w);
+}
+
+/* A name cut by the kernel keeps a whole-character prefix and says it was cut. */
+Test(json, truncated_name_keeps_whole_characters)
+{
+	struct smbw_ctx ctx;
+	struct smbw_auth_event e = { .type = SMBW_EV_AUTH };
+	struct jw w;
+	json_object *o;
+	const char *name;
+	size_t i;
+
+	smbw_ctx_init(&ctx);
+	/* 126 bytes of 'a' then the first byte of a 2-byte character, then the NUL */
+	for (i = 0; i < SMBW_NAME_LEN - 2; i++)
+		e.account[i] = 'a';
+	e.account[SMBW_NAME_LEN - 2] = (char)0xc3;
+	e.flags = SMBW_F_TRUNC_ACCOUNT;
+	jw_init(&w);
+	json_auth_record(&w, &ctx, &e);
+	o = json_tokener_parse(w.buf);
+	cr_assert_not_null(o);
+	name = get(o, "user", "name");
+	cr_assert_eq(strlen(name), SMBW_NAME_LEN - 2);
+	cr_assert_str_eq(get(o, "smbwatch", "truncated"), "true");
+	json_object_put(o);
+	jw_free(&w);
+}
+
+Test(json, status_record)
+{
+	struct smbw_ctx ctx;
+	struct smbw_stats st = { .events = 7, .dropped = 2, .hits_auth = 9 };
+	struct jw w;
+	json_object *o, *sw, *v;
+
+	smbw_ctx_init(&ctx);
+	strcpy(ctx.samba_version, "4.17.12");
+	jw_init(&w);
+	json_status_record(&w, &ctx, "stopped", &st);
+	o = json_tokener_parse(w.buf);
+	cr_assert_not_null(o);
+	cr_assert_str_eq(get(o, "event", "dataset"), "smbwatch.status");
+	cr_assert_str_eq(get(o, "event", "action"), "stopped");
+	cr_assert(json_object_object_get_ex(o, "smbwatch", &sw));
+	cr_assert(json_object_object_get_ex(sw, "dropped", &v));
+	cr_assert_eq(json_object_get_int64(v), 2);
+	cr_assert(json_object_object_get_ex(sw, "events", &v));
+	cr_assert_eq(json_object_get_int64(v), 7);
+	json_object_put(o);
+	jw_free(&w);
+}
