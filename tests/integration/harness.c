@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <criterion/criterion.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "harness.h"
+
+void need_root(void)
+{
+	if (geteuid() == 0)
+		return;
+	if (getenv("CI"))
+		cr_assert_fail("integration tests need root, and in CI they must run");
+	cr_skip_test("integration tests need root (BPF, smbd); run as root");
+}
+
+const char *smbwatch_bin(void)
+{
+	const char *s = getenv("SMBWATCH");
+
+	return s ? s : "build/smbwatch";
+}
+
+const char *smb_lab_bin(void)
+{
+	const char *s = getenv("SMB_LAB");
+
+	return s ? s : "tools/smb-lab";
+}
+
+static char tmpdir[64];
+
+static void remove_tmpdir(void)
+{
+	if (tmpdir[0] && !getenv("SMBWATCH_KEEP_TEST_FILES"))
+		sh("rm -rf '%s'", tmpdir);
+}
+
+const char *test_tmpdir(void)
+{
+	if (!tmpdir[0]) {
+		strcpy(tmpdir, "/tmp/smbwatch-test.XXXXXX");
+		cr_assert_not_null(mkdtemp(tmpdir));
+		atexit(remove_tmpdir); /* set SMBWATCH_KEEP_TEST_FILES=1 to keep them */
+	}
+	return tmpdir;
+}
+
+int sh(const char *fmt, ...)
+{
+	char cmd[8192];
+	va_list ap;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	st = system(cmd);
+	return st == -1 ? -1 : WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t len = 0, cap = 0, n;
+
+	if (!f)
+		return NULL;
+	do {
+		if (len + 4096 + 1 > cap) {
+			cap = (cap ? cap * 2 : 8192);
+			buf = realloc(buf, cap);
+		}
+		n = fread(buf + len, 1, cap - len - 1, f);
+		len += n;
+	} while (n > 0);
+	fclose(f);
+	if (buf)
+		buf[len] = 0;
+	return buf;
+}
+
+static bool parse_kv(const char *line, const char *key, char *out, size_t n)
+{
+	size_t kl = strlen(key);
+
+	if (strncmp(line, key, kl) || line[kl] != '=')
+		return false;
+	snprintf(out, n, "%s", line + kl + 1);
+	out[strcspn(out, "\n")] = 0;
+	return true;
+}
+
+int lab_start(struct lab *l, const char *extra)
+{
+	char cmd[1024], line[1024], port[16] = "";
+	FILE *p;
+	int st;
+
+	memset(l, 0, sizeof(*l));
+	snprintf(cmd, sizeof(cmd), "%s start %s", smb_lab_bin(), extra);
+	p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	while (fgets(line, sizeof(line), p)) {
+		parse_kv(line, "LAB_DIR", l->dir, sizeof(l->dir));
+		parse_kv(line, "LAB_PORT", port, sizeof(port));
+		parse_kv(line, "LAB_CONF", l->conf, sizeof(l->conf));
+		parse_kv(line, "LAB_AUDIT", l->audit, sizeof(l->audit));
+	}
+	st = pclose(p);
+	l->port = (unsigned int)atoi(port);
+	return (st == 0 && l->dir[0] && l->port) ? 0 : -1;
+}
+
+void lab_stop(struct lab *l)
+{
+	if (l->dir[0])
+		sh("%s stop '%s' >/dev/null 2>&1", smb_lab_bin(), l->dir);
+	l->dir[0] = 0;
+}
+
+int tracer_start(struct tracer *t, const char *args, bool wait_started)
+{
+	static int seq;
+	char cmd[2048];
+	int i;
+
+	snprintf(t->out, sizeof(t->out), "%s/smbwatch.%d.out", test_tmpdir(), seq);
+	snprintf(t->err, sizeof(t->err), "%s/smbwatch.%d.err", test_tmpdir(), seq++);
+	snprintf(cmd, sizeof(cmd), "exec %s %s >'%s' 2>'%s'", smbwatch_bin(), args, t->out,
+		 t->err);
+	t->pid = fork();
+	if (t->pid < 0)
+		return -1;
+	if (t->pid == 0) {
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	if (!wait_started)
+		return 0;
+	for (i = 0; i < 300; i++) { /* up to 30 s: loading BPF is quick, but CI may be busy */
+		char *out = slurp(t->out), *err = slurp(t->err);
+		/* JSON mode: the started record; text mode: the "tracing" line on stderr */
+		bool started = (out && strstr(out, "\"action\":\"started\"")) ||
+			       (err && strstr(err, "smbwatch: tracing "));
+		int st;
+
+		free(out);
+		free(err);
+		if (started)
+			return 0;
+		if (waitpid(t->pid, &st, WNOHANG) == t->pid) {
+			t->pid = 0;
+			return -1;
+		}
+		usleep(100000);
+	}
+	return -1;
+}
+
+int tracer_wait(struct tracer *t, int timeout_s)
+{
+	int i, st;
+
+	if (t->pid <= 0)
+		return -1;
+	for (i = 0; i < timeout_s * 20; i++) {
+		if (waitpid(t->pid, &st, WNOHANG) == t->pid) {
+			t->pid = 0;
+			return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+		}
+		usleep(50000);
+	}
+	return -1;
+}
+
+int tracer_stop(struct tracer *t, int sig)
+{
+	int ret;
+
+	if (t->pid <= 0)
+		return -1;
+	kill(t->pid, sig);
+	ret = tracer_wait(t, 20);
+	if (ret < 0 && t->pid > 0) {
+		kill(t->pid, SIGKILL);
+		waitpid(t->pid, NULL, 0);
+		t->pid = 0;
+	}
+	return ret;
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Integration-test harness: a real lab smbd (tools/smb-lab), a real smbwatch, real clients.
+ * Runs inside Criterion's test process; nothing here calls cr_* from a forked child. */
+#ifndef SMBW_HARNESS_H
+#define SMBW_HARNESS_H
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct lab {
+	char dir[512];
+	unsigned int port;
+	char conf[600];
+	char audit[600];
+};
+
+struct tracer {
+	pid_t pid;
+	char out[600];
+	char err[600];
+};
+
+/* Integration tests need root: skip outside CI, fail in CI (they must run there). */
+void need_root(void);
+
+const char *smbwatch_bin(void);
+const char *smb_lab_bin(void);
+
+/* A fresh directory for this test's files. */
+const char *test_tmpdir(void);
+
+/* Starts a lab (extra: more smb-lab start options, or ""); 0 on success. */
+int lab_start(struct lab *l, const char *extra);
+void lab_stop(struct lab *l);
+
+/* Starts `smbwatch ARGS` with stdout/stderr to files; with wait_started, returns once every
+ * probe is attached (the "started" JSON record, or the "tracing" line in text mode). */
+int tracer_start(struct tracer *t, const char *args, bool wait_started);
+/* Sends sig and waits; returns the exit status, or -1. */
+int tracer_stop(struct tracer *t, int sig);
+/* Waits up to timeout_s for the process to exit by itself; the exit status, or -1. */
+int tracer_wait(struct tracer *t, int timeout_s);
+
+/* Runs a shell command (printf-style); returns its exit status. */
+int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The whole file, NUL-terminated (free it), or NULL. */
+char *slurp(const char *path);
+
+#endif

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The command line as a user meets it: clean stops, clear one-line errors, doctor. */
+#include <criterion/criterion.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "harness.h"
+
+static struct tracer tr;
+
+static void setup(void)
+{
+	need_root();
+}
+
+static void teardown(void)
+{
+	if (tr.pid > 0)
+		tracer_stop(&tr, SIGKILL);
+}
+
+static int count_lines(const char *s)
+{
+	int n = 0;
+
+	for (; s && *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+/* Runs smbwatch ARGS to completion; returns the exit status, stderr in *err (free it). */
+static int run(const char *args, char **out, char **err)
+{
+	int st;
+
+	cr_assert_eq(tracer_start(&tr, args, false), 0);
+	st = tracer_wait(&tr, 60);
+	*out = slurp(tr.out);
+	*err = slurp(tr.err);
+	return st;
+}
+
+Test(cli, duration_stops_by_itself, .init = setup, .fini = teardown, .timeout = 60)
+{
+	char *out, *err;
+
+	cr_assert_eq(run("--json -d 1", &out, &err), 0, "%s", err);
+	cr_assert_eq(count_lines(out), 2, "%s", out);
+	cr_assert(strstr(out, "\"action\":\"started\""));
+	cr_assert(strstr(out, "\"action\":\"stopped\""));
+	cr_assert(strstr(out, "\"dropped\":0"), "%s", out);
+	free(out);
+	free(err);
+}
+
+Test(cli, sigterm_stops_cleanly, .init = setup, .fini = teardown, .timeout = 60)
+{
+	char *out;
+
+	cr_assert_eq(tracer_start(&tr, "--json", true), 0);
+	cr_assert_eq(tracer_stop(&tr, SIGTERM), 0);
+	out = slurp(tr.out);
+	cr_assert(strstr(out, "\"action\":\"stopped\""), "%s", out);
+	free(out);
+}
+
+struct bad {
+	const char *args;
+	int status;
+	const char *message;
+};
+
+static void expect_error(const char *args, int status, const char *message)
+{
+	char *out, *err;
+	int st = run(args, &out, &err);
+
+	cr_assert_eq(st, status, "smbwatch %s: exit %d, want %d; stderr: %s", args, st, status,
+		     err);
+	cr_assert(strstr(err, message), "smbwatch %s: stderr lacks '%s': %s", args, message, err);
+	cr_assert_leq(count_lines(err), 2, "smbwatch %s: want one clear line, got: %s", args, err);
+	cr_assert_null(strstr(err, "libbpf:"), "no libbpf dump without -v: %s", err);
+	cr_assert_eq(out ? strlen(out) : 0, 0, "nothing on stdout: %s", out);
+	free(out);
+	free(err);
+}
+
+Test(cli, usage_errors, .init = setup, .fini = teardown, .timeout = 60)
+{
+	expect_error("--bogus", 2, "unrecognized option '--bogus'");
+	expect_error("-d abc", 2, "invalid duration 'abc'");
+	expect_error("-d 0", 2, "invalid duration '0'");
+	expect_error("-p 99999", 2, "invalid port '99999'");
+	expect_error("frobnicate", 2, "unknown command 'frobnicate'");
+}
+
+Test(cli, not_root, .init = setup, .fini = teardown, .timeout = 60)
+{
+	char args[512];
+
+	/* setpriv drops to nobody with no capabilities: the run must say why it cannot trace */
+	snprintf(args, sizeof(args), "--json");
+	setenv("SMBWATCH_SAVED", smbwatch_bin(), 1);
+	{
+		char cmd[1024];
+
+		snprintf(cmd, sizeof(cmd),
+			 "setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all %s",
+			 smbwatch_bin());
+		setenv("SMBWATCH", cmd, 1);
+		expect_error(args, 1, "smbwatch: privileges: not permitted: run as root");
+		setenv("SMBWATCH", getenv("SMBWATCH_SAVED"), 1);
+	}
+}
+
+Test(cli, samba_libdir_missing, .init = setup, .fini = teardown, .timeout = 60)
+{
+	expect_error("--samba-libdir /nonexistent/samba", 1,
+		     "smbwatch: samba libraries: /nonexistent/samba/libcommon-auth-samba4.so.0 not "
+		     "found");
+}
+
+/* A library directory whose libcommon-auth lacks the symbol, or has it under an unknown
+ * Samba version: built here with the system compiler and a version script. */
+static const char *fake_libdir(const char *name, const char *symver, const char *func)
+{
+	static char dir[600];
+
+	snprintf(dir, sizeof(dir), "%s/%s", test_tmpdir(), name);
+	cr_assert_eq(sh("mkdir -p '%s' && printf 'void %s(void) {}\\n' > '%s/f.c' && "
+			"printf '%s { global: *; };\\n' > '%s/f.map' && "
+			"cc -shared -fPIC -Wl,--version-script='%s/f.map' -o "
+			"'%s/libcommon-auth-samba4.so.0' '%s/f.c'",
+			dir, func, dir, symver, dir, dir, dir, dir),
+		     0);
+	return dir;
+}
+
+Test(cli, symbol_missing, .init = setup, .fini = teardown, .timeout = 60)
+{
+	char args[700];
+
+	snprintf(args, sizeof(args), "--samba-libdir %s",
+		 fake_libdir("nosym", "SAMBA_4.17.12_DEBIAN_SAMBA4", "something_else"));
+	expect_error(args, 1, "smbwatch: symbol log_authentication_event: symbol "
+			      "log_authentication_event not found");
+}
+
+Test(cli, unknown_layout, .init = setup, .fini = teardown, .timeout = 60)
+{
+	char args[700];
+
+	snprintf(args, sizeof(args), "--samba-libdir %s",
+		 fake_libdir("newsamba", "SAMBA_9.9.9", "log_authentication_event"));
+	expect_error(args, 1, "smbwatch: samba layout: unknown Samba build (symbol version "
+			      "'SAMBA_9.9.9'");
+}
+
+Test(cli, doctor, .init = setup, .fini = teardown, .timeout = 60)
+{
+	char *out, *err, args[700];
+
+	cr_assert_eq(run("doctor", &out, &err), 0, "%s%s", out, err);
+	cr_assert(strstr(out, "ok   privileges"), "%s", out);
+	cr_assert(strstr(out, "ok   kernel BTF"), "%s", out);
+	cr_assert(strstr(out, "ok   uprobes"), "%s", out);
+	cr_assert(strstr(out, "ok   ring buffer"), "%s", out);
+	cr_assert(strstr(out, "ok   symbol log_authentication_event"), "%s", out);
+	cr_assert(strstr(out, "ok   samba layout"), "%s", out);
+	cr_assert(strstr(out, "smbwatch can trace here"), "%s", out);
+	free(out);
+	free(err);
+
+	snprintf(args, sizeof(args), "doctor --samba-libdir %s",
+		 fake_libdir("newsamba2", "SAMBA_9.9.9", "log_authentication_event"));
+	cr_assert_eq(run(args, &out, &err), 1, "%s%s", out, err);
+	cr_assert(strstr(out, "FAIL samba layout"), "%s", out);
+	cr_assert(strstr(out, "ok   privileges"), "%s", out);
+	free(out);
+	free(err);
+}
