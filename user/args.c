@@ -10,27 +10,31 @@ const char *argp_program_version = "smbwatch 0.1.0";
 const char *argp_program_bug_address = "the smbwatch issue tracker";
 
 static const char doc[] =
-	"smbwatch -- trace Samba logons with eBPF, live, on the file server itself.\n"
-	"\n"
+	"smbwatch -- trace Samba logons with eBPF, live, on the file server itself."
+	"\v"
 	"USAGE:\n"
 	"  smbwatch [OPTIONS]          trace every logon attempt smbd sees\n"
 	"  smbwatch doctor [OPTIONS]   check that tracing will work here\n"
 	"\n"
-	"Prints one line per logon attempt (account as the client sent it, domain, workstation,\n"
-	"client IP and port, real NTSTATUS), or one ECS JSON object per line with --json.\n"
-	"Needs root (or CAP_BPF and CAP_PERFMON); no smb.conf change, no smbd restart."
-	"\v"
-	"EXAMPLES:\n"
-	"  smbwatch                      trace logons until Ctrl-C\n"
-	"  smbwatch --json -d 60         one minute of JSON records (first line: started)\n"
-	"  smbwatch --json | jq 'select(.event.outcome==\"failure\")'\n"
-	"  smbwatch -p 445               only connections to the smbd on port 445\n"
-	"  smbwatch doctor               check privileges, BTF, uprobes and the Samba build\n"
+	"One line per logon attempt: the account as the client sent it, its domain,\n"
+	"the workstation, the client IP and port, the real NTSTATUS. With --json, one\n"
+	"ECS JSON object per line. Needs root (or CAP_BPF and CAP_PERFMON); no\n"
+	"smb.conf change, no smbd restart.\n"
 	"\n"
-	"In JSON mode the first line is a status record (event.dataset smbwatch.status,\n"
-	"event.action started) written once every probe is attached; the last one\n"
-	"(event.action stopped) carries the counters: events, dropped, probe hits.\n"
-	"Exit status: 0 on a clean stop, 1 when tracing cannot start, 2 on a usage error.";
+	"EXAMPLES:\n"
+	"  smbwatch                  trace logons until Ctrl-C\n"
+	"  smbwatch --json -d 60     one minute of JSON records\n"
+	"  smbwatch --json | jq 'select(.event.outcome==\"failure\")'\n"
+	"  smbwatch -p 445           only connections to the smbd on port 445\n"
+	"  smbwatch doctor           check privileges, BTF, uprobes, the Samba build\n"
+	"\n"
+	"With --json the first line is a status record (event.dataset\n"
+	"smbwatch.status, event.action started) written once every probe is\n"
+	"attached; the last (event.action stopped) carries the counters: events,\n"
+	"dropped, probe hits.\n"
+	"\n"
+	"Exit status: 0 on a clean stop, 1 when tracing cannot start, 2 on a usage\n"
+	"error.";
 
 static const char args_doc[] = "[doctor]";
 
