@@ -37,7 +37,8 @@ $(OUT)/smbwatch.skel.h: $(OUT)/smbwatch.bpf.o
 # --- userspace ---
 # Pure modules (no BPF, no root): linked into both smbwatch and the unit tests.
 LIB_SRCS := user/ntstatus.c user/json_out.c user/text_out.c user/utf8.c user/args.c \
-	    user/record.c user/samba_layout.c user/elf_info.c
+	    user/record.c user/samba_layout.c user/elf_info.c \
+	    user/smb_path.c user/session_cache.c user/smb2_record.c
 APP_SRCS := user/main.c user/tracer.c user/doctor.c user/preflight.c
 LIB_OBJS := $(LIB_SRCS:user/%.c=$(OUT)/user/%.o)
 APP_OBJS := $(APP_SRCS:user/%.c=$(OUT)/user/%.o)

@@ -1,5 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
-/* smbwatch: BPF side. One uprobe on smbd's logon path sends one event per logon attempt. */
+/* smbwatch: BPF side.
+ *  - log_authentication_event (uprobe): one event per logon attempt.
+ *  - smbd_smb2_request_error_ex (uprobe): runs only for failed SMB2 requests, so a successful
+ *    open costs nothing; reports failed CREATE, TREE_CONNECT and QUERY_DIRECTORY.
+ *  - make_connection_smb2 (uretprobe): successful tree connects (rare, once per share).
+ *  - smbd_smb2_request_done_ex (uprobe, only with --count-success or --all): successful opens. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
@@ -10,12 +15,23 @@ char LICENSE[] SEC("license") = "GPL";
 
 /* Set by userspace before load. */
 const volatile struct smbw_auth_layout auth_layout = {};
+const volatile struct smbw_smb2_layout smb2_layout = {};
 const volatile __u16 filter_local_port = 0; /* 0: every port */
+const volatile bool emit_success_opens = false; /* --all */
+const volatile bool count_success_opens = false; /* --count-success */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 1 << 20);
+	__uint(max_entries, 8 << 20);
 } events SEC(".maps");
+
+/* --count-success: successful SMB2 CREATEs per smbd process (one smbd per client). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, __u64);
+} success_opens SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -134,6 +150,254 @@ int BPF_KPROBE(log_authentication_event, void *msg_ctx, void *lp_ctx, void *star
 		 read_ptr(ui, auth_layout.ui_workstation), &e->flags, SMBW_F_TRUNC_WORKSTATION);
 	read_str(e->service, sizeof(e->service), read_ptr(ui, auth_layout.ui_service), &e->flags,
 		 0);
+	read_str(e->mapped_account, sizeof(e->mapped_account),
+		 read_ptr(ui, auth_layout.ui_mapped_account), &e->flags, 0);
+	e->flags |= SMBW_F_MAPPED;
+	bpf_ringbuf_submit(e, 0);
+	count(SMBW_CNT_EVENTS);
+	return 0;
+}
+
+/* ---- SMB2 requests ---- */
+
+struct smb2_req_view {
+	const void *hdr, *body, *dyn;
+	__u64 dyn_len;
+	__u16 opcode;
+};
+
+/* req->in.vector[current_idx + 1..3]: SMB2 header, fixed body, dynamic part. */
+static __always_inline int smb2_view(const void *req, struct smb2_req_view *v)
+{
+	const struct iovec *vec = read_ptr(req, smb2_layout.req_in_vector);
+	int idx = 0;
+	struct iovec iov[3];
+
+	if (!vec || bpf_probe_read_user(&idx, sizeof(idx), req + smb2_layout.req_current_idx))
+		return -1;
+	if (idx < 0 || idx > 1024)
+		return -1;
+	if (bpf_probe_read_user(iov, sizeof(iov), vec + idx + 1))
+		return -1;
+	v->hdr = iov[0].iov_base;
+	v->body = iov[1].iov_base;
+	v->dyn = iov[2].iov_base;
+	v->dyn_len = iov[2].iov_len;
+	if (!v->hdr || bpf_probe_read_user(&v->opcode, 2, v->hdr + 12))
+		return -1;
+	return 0;
+}
+
+static __always_inline void read_session_account(struct smbw_smb2_event *e,
+						 const void *session_info)
+{
+	const void *info = read_ptr(session_info, smb2_layout.si_info);
+
+	read_str(e->account, sizeof(e->account), read_ptr(info, smb2_layout.info_account),
+		 &e->flags, SMBW_F_TRUNC_ACCOUNT);
+	read_str(e->domain, sizeof(e->domain), read_ptr(info, smb2_layout.info_domain), &e->flags,
+		 SMBW_F_TRUNC_DOMAIN);
+}
+
+static __always_inline struct smbw_smb2_event *smb2_event_new(__u32 status, __u16 opcode)
+{
+	struct smbw_smb2_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+
+	if (!e) {
+		count(SMBW_CNT_DROPPED);
+		return NULL;
+	}
+	e->type = SMBW_EV_SMB2;
+	e->pid = bpf_get_current_pid_tgid() >> 32;
+	e->uid = (__u32)bpf_get_current_uid_gid();
+	e->status = status;
+	e->ts_ns = bpf_ktime_get_ns();
+	e->flags = 0;
+	e->opcode = opcode;
+	e->path_bytes = 0;
+	e->path_wire = 0;
+	e->pad = 0;
+	e->mid = 0;
+	__builtin_memset(&e->remote, 0, sizeof(e->remote));
+	__builtin_memset(&e->local, 0, sizeof(e->local));
+	e->account[0] = 0;
+	e->domain[0] = 0;
+	e->share[0] = 0;
+	e->dir[0] = 0;
+	return e;
+}
+
+/* Copies a UTF-16LE name of len bytes from the request, bounded for the verifier. */
+static __always_inline void read_wire_name(struct smbw_smb2_event *e, const void *src, __u32 len,
+					   __u64 avail)
+{
+	__u32 n = len;
+
+	e->path_wire = len;
+	if (n > avail)
+		n = avail;
+	if (n > SMBW_PATH_LEN - 2) {
+		n = SMBW_PATH_LEN - 2;
+		e->flags |= SMBW_F_TRUNC_PATH;
+	}
+	n &= SMBW_PATH_LEN - 2; /* even, and provably below the buffer's size */
+	if (n && src && !bpf_probe_read_user(e->path, n, src))
+		e->path_bytes = n;
+}
+
+/* Fills an event from a request: addresses, account, share, and the name it asked for. */
+static __always_inline bool smb2_fill(struct smbw_smb2_event *e, const void *req,
+				      const struct smb2_req_view *v)
+{
+	const void *xconn = read_ptr(req, smb2_layout.req_xconn);
+	const void *tcon = read_ptr(req, smb2_layout.req_tcon);
+	__u32 hdr_flags = 0;
+	__u16 len = 0;
+
+	read_tsocket_addr(&e->local, read_ptr(xconn, smb2_layout.xconn_local));
+	if (filter_local_port && e->local.port != filter_local_port)
+		return false;
+	if (read_tsocket_addr(&e->remote, read_ptr(xconn, smb2_layout.xconn_remote)))
+		e->flags |= SMBW_F_NO_REMOTE;
+	bpf_probe_read_user(&e->mid, sizeof(e->mid), v->hdr + 24);
+	bpf_probe_read_user(&hdr_flags, sizeof(hdr_flags), v->hdr + 16);
+	if (hdr_flags & 0x10000000) /* SMB2_FLAGS_DFS_OPERATIONS */
+		e->flags |= SMBW_F_DFS;
+
+	if (tcon) {
+		const void *global = read_ptr(tcon, smb2_layout.tcon_global);
+		const void *conn = read_ptr(tcon, smb2_layout.tcon_compat);
+
+		read_str(e->share, sizeof(e->share),
+			 read_ptr(global, smb2_layout.tcon_global_share), &e->flags,
+			 SMBW_F_TRUNC_SHARE);
+		read_session_account(e, read_ptr(conn, smb2_layout.conn_session_info));
+	} else {
+		const void *session = read_ptr(req, smb2_layout.req_session);
+		const void *global = read_ptr(session, smb2_layout.session_global);
+
+		read_session_account(e, read_ptr(global, smb2_layout.session_global_auth));
+	}
+
+	switch (v->opcode) {
+	case SMBW_SMB2_CREATE: /* NameLength at body+0x2e; the name is the dynamic part */
+		bpf_probe_read_user(&len, 2, v->body + 0x2e);
+		read_wire_name(e, v->dyn, len, v->dyn_len);
+		break;
+	case SMBW_SMB2_TREE_CONNECT: /* PathLength at body+6: \\server\share */
+		bpf_probe_read_user(&len, 2, v->body + 6);
+		read_wire_name(e, v->dyn, len, v->dyn_len);
+		break;
+	case SMBW_SMB2_QUERY_DIRECTORY: { /* FileNameLength at body+26: the pattern */
+		const void *fsp = read_ptr(req, smb2_layout.req_chain_fsp);
+		const void *fname = read_ptr(fsp, smb2_layout.fsp_name);
+
+		bpf_probe_read_user(&len, 2, v->body + 26);
+		read_wire_name(e, v->dyn, len, v->dyn_len);
+		read_str(e->dir, sizeof(e->dir), read_ptr(fname, 0), &e->flags, SMBW_F_TRUNC_DIR);
+		break;
+	}
+	}
+	return true;
+}
+
+static __always_inline bool reported_opcode(__u16 op)
+{
+	return op == SMBW_SMB2_CREATE || op == SMBW_SMB2_TREE_CONNECT ||
+	       op == SMBW_SMB2_QUERY_DIRECTORY;
+}
+
+/* NTSTATUS smbd_smb2_request_error_ex(struct smbd_smb2_request *req, NTSTATUS status,
+ *	DATA_BLOB *info, const char *location)  (source3/smbd/smb2_server.c) */
+SEC("uprobe")
+int BPF_KPROBE(smb2_request_error, const void *req, __u32 status)
+{
+	struct smb2_req_view v = {};
+	struct smbw_smb2_event *e;
+
+	count(SMBW_CNT_HIT_SMB2_ERROR);
+	/* Warnings such as STATUS_NO_MORE_FILES end every directory listing: not failures. */
+	if ((status >> 30) != 3 || !req || !is_smbd())
+		return 0;
+	if (smb2_view(req, &v) || !reported_opcode(v.opcode))
+		return 0;
+	e = smb2_event_new(status, v.opcode);
+	if (!e)
+		return 0;
+	if (!smb2_fill(e, req, &v)) {
+		bpf_ringbuf_discard(e, 0);
+		return 0;
+	}
+	bpf_ringbuf_submit(e, 0);
+	count(SMBW_CNT_EVENTS);
+	return 0;
+}
+
+/* NTSTATUS smbd_smb2_request_done_ex(req, NTSTATUS status, DATA_BLOB body, DATA_BLOB *dyn,
+ *	const char *location): every SMB2 reply. Attached only for --count-success / --all. */
+SEC("uprobe")
+int BPF_KPROBE(smb2_request_done, const void *req, __u32 status)
+{
+	struct smb2_req_view v = {};
+	struct smbw_smb2_event *e;
+	__u32 pid;
+	__u64 one = 1, *n;
+
+	count(SMBW_CNT_HIT_SMB2_DONE);
+	if (status != 0 || !req || !is_smbd())
+		return 0;
+	if (smb2_view(req, &v) || v.opcode != SMBW_SMB2_CREATE)
+		return 0;
+	if (count_success_opens) {
+		pid = bpf_get_current_pid_tgid() >> 32;
+		n = bpf_map_lookup_elem(&success_opens, &pid);
+		if (n)
+			__sync_fetch_and_add(n, 1);
+		else
+			bpf_map_update_elem(&success_opens, &pid, &one, BPF_NOEXIST);
+	}
+	if (!emit_success_opens)
+		return 0;
+	e = smb2_event_new(0, v.opcode);
+	if (!e)
+		return 0;
+	if (!smb2_fill(e, req, &v)) {
+		bpf_ringbuf_discard(e, 0);
+		return 0;
+	}
+	bpf_ringbuf_submit(e, 0);
+	count(SMBW_CNT_EVENTS);
+	return 0;
+}
+
+/* connection_struct *make_connection_smb2(req, tcon, snum, pdev, NTSTATUS *status)
+ * (source3/smbd/service.c): returns the new share connection only when the tree connect
+ * succeeded. Its failures reach smbd_smb2_request_error_ex. */
+SEC("uretprobe")
+int BPF_KRETPROBE(tree_connect_done, const void *conn)
+{
+	struct smbw_smb2_event *e;
+	const void *sconn, *tcon;
+
+	count(SMBW_CNT_HIT_TCON);
+	if (!conn || !is_smbd())
+		return 0;
+	e = smb2_event_new(0, SMBW_SMB2_TREE_CONNECT);
+	if (!e)
+		return 0;
+	sconn = read_ptr(conn, smb2_layout.conn_sconn);
+	read_tsocket_addr(&e->local, read_ptr(sconn, smb2_layout.sconn_local));
+	if (filter_local_port && e->local.port != filter_local_port) {
+		bpf_ringbuf_discard(e, 0);
+		return 0;
+	}
+	if (read_tsocket_addr(&e->remote, read_ptr(sconn, smb2_layout.sconn_remote)))
+		e->flags |= SMBW_F_NO_REMOTE;
+	tcon = read_ptr(conn, smb2_layout.conn_tcon);
+	read_str(e->share, sizeof(e->share),
+		 read_ptr(read_ptr(tcon, smb2_layout.tcon_global), smb2_layout.tcon_global_share),
+		 &e->flags, SMBW_F_TRUNC_SHARE);
+	read_session_account(e, read_ptr(conn, smb2_layout.conn_session_info));
 	bpf_ringbuf_submit(e, 0);
 	count(SMBW_CNT_EVENTS);
 	return 0;

@@ -6,9 +6,20 @@
 
 #define SMBW_NAME_LEN 128 /* account, domain, workstation: longer ones are marked truncated */
 #define SMBW_SVC_LEN 16
+#define SMBW_SHARE_LEN 128
+#define SMBW_PATH_LEN 4096 /* raw UTF-16LE bytes of a path from the SMB2 request */
+#define SMBW_DIR_LEN 1024  /* directory of a failed search, UTF-8, from smbd's open handle */
 
 enum smbw_event_type {
 	SMBW_EV_AUTH = 1,
+	SMBW_EV_SMB2 = 2, /* an SMB2 CREATE, TREE_CONNECT or QUERY_DIRECTORY: see opcode */
+};
+
+/* SMB2 opcodes ([MS-SMB2] 2.2.1) that smbwatch reports. */
+enum smbw_smb2_opcode {
+	SMBW_SMB2_TREE_CONNECT = 0x03,
+	SMBW_SMB2_CREATE = 0x05,
+	SMBW_SMB2_QUERY_DIRECTORY = 0x0e,
 };
 
 /* Per-event flags: which strings were cut to fit their buffer. */
@@ -17,11 +28,19 @@ enum smbw_flags {
 	SMBW_F_TRUNC_DOMAIN = 1 << 1,
 	SMBW_F_TRUNC_WORKSTATION = 1 << 2,
 	SMBW_F_NO_REMOTE = 1 << 3, /* the remote address could not be read */
+	SMBW_F_TRUNC_PATH = 1 << 4,
+	SMBW_F_TRUNC_SHARE = 1 << 5,
+	SMBW_F_TRUNC_DIR = 1 << 6,
+	SMBW_F_DFS = 1 << 7, /* the request had SMB2_FLAGS_DFS_OPERATIONS: path starts server\share */
+	SMBW_F_MAPPED = 1 << 8, /* auth: mapped_account holds the name after username map */
 };
 
 /* Counters kept in a per-CPU array, summed by userspace. */
 enum smbw_counter {
 	SMBW_CNT_HIT_AUTH = 0, /* uprobe hits on log_authentication_event (every process) */
+	SMBW_CNT_HIT_SMB2_ERROR, /* hits on smbd_smb2_request_error_ex: failed SMB2 requests */
+	SMBW_CNT_HIT_SMB2_DONE,  /* hits on smbd_smb2_request_done_ex (only --count-success/--all) */
+	SMBW_CNT_HIT_TCON,       /* uretprobe hits on make_connection_smb2: tree connects */
 	SMBW_CNT_EVENTS,       /* events submitted to the ring buffer */
 	SMBW_CNT_DROPPED,      /* events lost: the ring buffer was full */
 	SMBW_CNT_READ_ERR,     /* user-memory reads that failed (fields left empty) */
@@ -43,6 +62,7 @@ struct smbw_auth_layout {
 	unsigned int ui_local_host;    /* auth_usersupplied_info.local_host */
 	unsigned int ui_client_account;
 	unsigned int ui_client_domain;
+	unsigned int ui_mapped_account; /* auth_usersupplied_info.mapped.account_name */
 	unsigned int ui_service;       /* auth_usersupplied_info.service_description */
 	unsigned int tsa_private;      /* tsocket_address.private_data */
 	unsigned int sa_family;        /* samba_sockaddr: sa_family */
@@ -65,6 +85,57 @@ struct smbw_auth_event {
 	char domain[SMBW_NAME_LEN];  /* as the client sent it */
 	char workstation[SMBW_NAME_LEN];
 	char service[SMBW_SVC_LEN]; /* "SMB2", "SMB", ... */
+	char mapped_account[SMBW_NAME_LEN]; /* after username map, e.g. the Unix user */
+};
+
+/* Offsets into smbd's SMB2 request state (Samba 4.17: source3/smbd/globals.h, vfs.h and
+ * librpc/idl/smbXsrv.idl); see user/samba_layout.c. */
+struct smbw_smb2_layout {
+	unsigned int req_xconn;         /* smbd_smb2_request.xconn */
+	unsigned int req_session;       /* smbd_smb2_request.session */
+	unsigned int req_tcon;          /* smbd_smb2_request.tcon */
+	unsigned int req_current_idx;   /* smbd_smb2_request.current_idx */
+	unsigned int req_chain_fsp;     /* smbd_smb2_request.compat_chain_fsp */
+	unsigned int req_in_vector;     /* smbd_smb2_request.in.vector */
+	unsigned int xconn_local;       /* smbXsrv_connection.local_address */
+	unsigned int xconn_remote;      /* smbXsrv_connection.remote_address */
+	unsigned int tcon_global;       /* smbXsrv_tcon.global */
+	unsigned int tcon_compat;       /* smbXsrv_tcon.compat (connection_struct) */
+	unsigned int tcon_global_share; /* smbXsrv_tcon_global0.share_name */
+	unsigned int session_global;    /* smbXsrv_session.global */
+	unsigned int session_global_auth; /* smbXsrv_session_global0.auth_session_info */
+	unsigned int conn_sconn;        /* connection_struct.sconn */
+	unsigned int conn_tcon;         /* connection_struct.tcon */
+	unsigned int conn_session_info; /* connection_struct.session_info */
+	unsigned int sconn_local;       /* smbd_server_connection.local_address */
+	unsigned int sconn_remote;      /* smbd_server_connection.remote_address */
+	unsigned int si_info;           /* auth_session_info.info */
+	unsigned int info_account;      /* auth_user_info.account_name */
+	unsigned int info_domain;       /* auth_user_info.domain_name */
+	unsigned int fsp_name;          /* files_struct.fsp_name (smb_filename, base_name first) */
+};
+
+/* One SMB2 request smbwatch reports: a failed CREATE / TREE_CONNECT / QUERY_DIRECTORY, a
+ * successful tree connect, or (with --all) a successful CREATE. */
+struct smbw_smb2_event {
+	unsigned int type; /* SMBW_EV_SMB2 */
+	unsigned int pid;
+	unsigned int uid;
+	unsigned int status;
+	unsigned long long ts_ns;
+	unsigned int flags;
+	unsigned short opcode;
+	unsigned short path_bytes;  /* bytes of path[] that hold the name */
+	unsigned int path_wire;     /* the name's length on the wire, in bytes */
+	unsigned int pad;
+	unsigned long long mid;     /* SMB2 MessageId */
+	struct smbw_addr remote;
+	struct smbw_addr local;
+	char account[SMBW_NAME_LEN]; /* the session's account, from smbd's state */
+	char domain[SMBW_NAME_LEN];
+	char share[SMBW_SHARE_LEN];
+	char dir[SMBW_DIR_LEN];       /* QUERY_DIRECTORY: the directory searched */
+	unsigned char path[SMBW_PATH_LEN]; /* UTF-16LE as the client sent it */
 };
 
 #endif /* SMBWATCH_H */

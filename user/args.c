@@ -10,22 +10,27 @@ const char *argp_program_version = "smbwatch 0.1.0";
 const char *argp_program_bug_address = "the smbwatch issue tracker";
 
 static const char doc[] =
-	"smbwatch -- trace Samba logons with eBPF, live, on the file server itself."
+	"smbwatch -- trace Samba logons, failed file lookups and share connects with eBPF,\n"
+	"live, on the file server itself."
 	"\v"
 	"USAGE:\n"
 	"  smbwatch [OPTIONS]          trace every logon attempt smbd sees\n"
 	"  smbwatch doctor [OPTIONS]   check that tracing will work here\n"
 	"\n"
-	"One line per logon attempt: the account as the client sent it, its domain,\n"
-	"the workstation, the client IP and port, the real NTSTATUS. With --json, one\n"
-	"ECS JSON object per line. Needs root (or CAP_BPF and CAP_PERFMON); no\n"
-	"smb.conf change, no smbd restart.\n"
+	"One line per logon attempt (the account as the client sent it, its domain,\n"
+	"workstation, client IP and port, the real NTSTATUS), per failed open or\n"
+	"search (share, path as the client asked, status) and per share connect.\n"
+	"Successful opens cost nothing unless --count-success or --all asks for them.\n"
+	"With --json, one ECS JSON object per line. Needs root (or CAP_BPF and\n"
+	"CAP_PERFMON); no smb.conf change, no smbd restart.\n"
 	"\n"
 	"EXAMPLES:\n"
 	"  smbwatch                  trace logons until Ctrl-C\n"
 	"  smbwatch --json -d 60     one minute of JSON records\n"
 	"  smbwatch --json | jq 'select(.event.outcome==\"failure\")'\n"
 	"  smbwatch -p 445           only connections to the smbd on port 445\n"
+	"  smbwatch --json | jq 'select(.event.dataset==\"smbwatch.file\")'\n"
+	"  smbwatch --count-success -d 60   also count successful opens per client\n"
 	"  smbwatch doctor           check privileges, BTF, uprobes, the Samba build\n"
 	"\n"
 	"With --json the first line is a status record (event.dataset\n"
@@ -38,7 +43,7 @@ static const char doc[] =
 
 static const char args_doc[] = "[doctor]";
 
-enum { OPT_SAMBA_LIBDIR = 0x100 };
+enum { OPT_SAMBA_LIBDIR = 0x100, OPT_COUNT_SUCCESS, OPT_ALL, OPT_SERVER_NAME };
 
 static const struct argp_option options[] = {
 	{ "json", 'j', NULL, 0, "One JSON object (ECS fields) per line", 0 },
@@ -46,6 +51,14 @@ static const struct argp_option options[] = {
 	{ "port", 'p', "PORT", 0, "Only connections to the smbd listening on TCP PORT", 0 },
 	{ "samba-libdir", OPT_SAMBA_LIBDIR, "DIR", 0,
 	  "Samba's library directory (default: found from the installed smbd)", 0 },
+	{ "count-success", OPT_COUNT_SUCCESS, NULL, 0,
+	  "Count successful opens per client, in the kernel (no event each). Costs one probe hit "
+	  "on every successful SMB2 reply: about 5 us each on a VM, 0.3-1 us on bare metal", 0 },
+	{ "all", OPT_ALL, NULL, 0,
+	  "Report every open, successful ones too (same cost as --count-success, plus one event "
+	  "per open)", 0 },
+	{ "server-name", OPT_SERVER_NAME, "NAME", 0,
+	  "Server name for UNC paths (\\\\NAME\\share\\...; default: this host's name)", 0 },
 	{ "verbose", 'v', NULL, 0, "Show libbpf's log messages", 0 },
 	{},
 };
@@ -97,6 +110,19 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			return EINVAL;
 		}
 		o->port = (unsigned int)v;
+		break;
+	case OPT_COUNT_SUCCESS:
+		o->count_success = true;
+		break;
+	case OPT_ALL:
+		o->all_opens = true;
+		break;
+	case OPT_SERVER_NAME:
+		if (!*arg || strpbrk(arg, "\\/")) {
+			argp_error(state, "invalid server name '%s'", arg);
+			return EINVAL;
+		}
+		o->server_name = arg;
 		break;
 	case OPT_SAMBA_LIBDIR:
 		if (!*arg) {

@@ -16,6 +16,9 @@ struct smbw_opts {
 	unsigned long duration_s;  /* 0: until SIGINT/SIGTERM */
 	unsigned int port;         /* 0: every smbd; else only connections to this server port */
 	const char *samba_libdir;  /* NULL: found from the installed smbd */
+	bool count_success;        /* count successful opens per client in the kernel */
+	bool all_opens;            /* an event for every open, successful ones too */
+	const char *server_name;   /* for UNC paths; NULL: this host's name */
 };
 
 /* Parses argv into o. Returns 0, or 2 on a usage error. Unless quiet, argp reports errors on

@@ -6,6 +6,7 @@
 #include "json_out.h"
 #include "ntstatus.h"
 #include "record.h"
+#include "smb2_record.h"
 #include "utf8.h"
 
 #define SMBW_VERSION "0.1.0"
@@ -275,14 +276,94 @@ void json_status_record(struct jw *w, const struct smbw_ctx *ctx, const char *ac
 	if (ctx->samba_libdir)
 		jw_str(w, "samba_libdir", ctx->samba_libdir);
 	if (st) {
+		size_t i;
+
 		jw_u64(w, "events", st->events);
+		jw_obj_begin(w, "events_by_kind");
+		jw_u64(w, "auth", st->events_auth);
+		jw_u64(w, "file", st->events_file);
+		jw_u64(w, "tree", st->events_tree);
+		jw_obj_end(w);
 		jw_u64(w, "dropped", st->dropped);
 		jw_u64(w, "read_errors", st->read_errors);
 		jw_u64(w, "output_errors", st->output_errors);
+		jw_u64(w, "session_cache_evictions", st->cache_evictions);
+		/* What tracing cost smbd: probe hits per attach point. */
 		jw_obj_begin(w, "probe_hits");
 		jw_u64(w, "auth", st->hits_auth);
+		jw_u64(w, "smb2_error", st->hits_smb2_error);
+		jw_u64(w, "smb2_done", st->hits_smb2_done);
+		jw_u64(w, "tree_connect", st->hits_tcon);
+		jw_obj_end(w);
+		if (st->success) {
+			jw_arr_begin(w, "successful_opens");
+			for (i = 0; i < st->n_success; i++) {
+				jw_obj_begin(w, NULL);
+				jw_u64(w, "pid", st->success[i].pid);
+				if (st->success[i].client[0])
+					jw_str(w, "client", st->success[i].client);
+				jw_u64(w, "opens", st->success[i].opens);
+				jw_obj_end(w);
+			}
+			jw_arr_end(w);
+		}
+	}
+	jw_obj_end(w);
+	jw_obj_end(w);
+}
+
+void json_smb2_record(struct jw *w, const struct smbw_ctx *ctx, const struct smb2_record *r)
+{
+	const struct smbw_smb2_event *e = r->e;
+	char sbuf[32], hex[11];
+
+	ntstatus_hex(e->status, hex);
+	common_head(w, ctx, e->ts_ns);
+	jw_obj_begin(w, "event");
+	jw_str(w, "kind", "event");
+	jw_str(w, "dataset", r->dataset);
+	jw_str(w, "module", "smbwatch");
+	jw_arr_begin(w, "category");
+	jw_str(w, NULL, r->is_file ? "file" : "network");
+	jw_arr_end(w);
+	jw_arr_begin(w, "type");
+	jw_str(w, NULL, r->is_file ? "access" : "connection");
+	jw_arr_end(w);
+	jw_str(w, "action", r->action);
+	jw_str(w, "outcome", e->status == 0 ? "success" : "failure");
+	jw_obj_end(w);
+
+	jw_obj_begin(w, "user");
+	jw_str(w, "name", r->user);
+	jw_str(w, "domain", r->domain);
+	jw_obj_end(w);
+	address(w, "source", &e->remote);
+	address(w, "destination", &e->local);
+	jw_obj_begin(w, "process");
+	jw_u64(w, "pid", e->pid);
+	jw_str(w, "name", "smbd");
+	jw_obj_end(w);
+	if (r->is_file) {
+		jw_obj_begin(w, "file");
+		jw_str(w, "path", r->path);
+		jw_str(w, "name", r->name);
+		if (r->directory[0])
+			jw_str(w, "directory", r->directory);
 		jw_obj_end(w);
 	}
+
+	jw_obj_begin(w, "smbwatch");
+	jw_str(w, "share", r->share);
+	jw_str(w, "unc", r->unc);
+	if (r->workstation[0])
+		jw_str(w, "workstation", r->workstation);
+	jw_str(w, "nt_status", ntstatus_str(e->status, sbuf, sizeof(sbuf)));
+	jw_str(w, "nt_status_code", hex);
+	jw_str(w, "smb2_command", r->command);
+	jw_u64(w, "message_id", e->mid);
+	jw_str(w, "account_source", r->account_source);
+	jw_str(w, "session_account", r->session_account);
+	jw_bool(w, "truncated", r->truncated);
 	jw_obj_end(w);
 	jw_obj_end(w);
 }

@@ -41,12 +41,29 @@ struct smbw_ctx;
 /* One smbwatch.auth record (ECS), without a trailing newline. */
 void json_auth_record(struct jw *w, const struct smbw_ctx *ctx, const struct smbw_auth_event *e);
 
+struct smb2_record;
+
+/* One smbwatch.file or smbwatch.tree record (ECS). */
+void json_smb2_record(struct jw *w, const struct smbw_ctx *ctx, const struct smb2_record *r);
+
 struct smbw_stats {
 	uint64_t events;         /* events received from the ring buffer */
+	uint64_t events_auth, events_file, events_tree;
 	uint64_t dropped;        /* events lost in the kernel (ring buffer full) */
 	uint64_t hits_auth;      /* uprobe hits on the logon path */
+	uint64_t hits_smb2_error; /* hits on the SMB2 error path (failed requests only) */
+	uint64_t hits_smb2_done;  /* hits on every SMB2 reply (--count-success / --all only) */
+	uint64_t hits_tcon;       /* hits on successful-tree-connect returns */
 	uint64_t read_errors;    /* fields that could not be read from smbd's memory */
 	uint64_t output_errors;  /* records that could not be written */
+	uint64_t cache_evictions; /* logon identities replaced for lack of room */
+	/* --count-success: successful opens per smbd process, with its client */
+	struct smbw_success_count {
+		uint32_t pid;
+		uint64_t opens;
+		char client[64];
+	} *success;
+	size_t n_success;
 };
 
 /* A smbwatch.status record: action is "started" or "stopped"; stats only for "stopped". */

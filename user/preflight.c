@@ -78,7 +78,7 @@ static bool check_ringbuf(struct preflight *p, bool privileged)
 
 static bool check_samba(struct preflight *p, const char *libdir)
 {
-	char err[512];
+	char err[512], first_version[96] = "";
 	bool ok = true;
 	size_t i;
 
@@ -112,8 +112,16 @@ static bool check_samba(struct preflight *p, const char *libdir)
 		}
 		add(p, name, true, "%s, version %s", samba_targets[i].lib,
 		    si.version[0] ? si.version : "(none)");
-		if (i > 0)
+		if (i > 0) {
+			if (strcmp(si.version, first_version)) {
+				add(p, "samba layout", false, "%s is %s but %s is %s: a mixed Samba "
+				    "installation", samba_targets[i].lib, si.version,
+				    samba_targets[0].lib, first_version);
+				ok = false;
+			}
 			continue;
+		}
+		snprintf(first_version, sizeof(first_version), "%s", si.version);
 		/* The first target's symbol version names the Samba build. */
 		elf_build_id(p->libpath[0], p->build_id, sizeof(p->build_id));
 		samba_version_from_symver(si.version, p->samba_version, sizeof(p->samba_version));
@@ -121,7 +129,7 @@ static bool check_samba(struct preflight *p, const char *libdir)
 		if (!p->layout) {
 			add(p, "samba layout", false,
 			    "unknown Samba build (symbol version '%s', build-id %s): smbwatch knows "
-			    "Samba 4.16 to 4.21 on x86_64 and will not guess struct offsets",
+			    "Samba 4.17 on x86_64 and will not guess struct offsets",
 			    si.version, p->build_id[0] ? p->build_id : "none");
 			ok = false;
 		} else {

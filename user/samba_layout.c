@@ -1,11 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Known Samba builds. Offsets are written from Samba's headers, per series:
+/* Known Samba builds. Offsets are written from Samba 4.17.12's sources, then checked against
+ * Debian 12's build (2:4.17.12+dfsg-0+deb12u4) by disassembly and by the integration tests:
  *  - struct auth_usersupplied_info: auth/common_auth.h
  *  - struct tsocket_address: lib/tsocket/tsocket_internal.h (location, ops, private_data)
  *  - struct tsocket_address_bsd: lib/tsocket/tsocket_bsd.c (socklen_t sa_socklen, then a union
  *    of sockaddr/sockaddr_in/sockaddr_in6/sockaddr_storage, 8-byte aligned)
- * 4.17 was checked live on Debian 12 (2:4.17.12+dfsg-0+deb12u4) by the integration tests; the
- * others are from the sources (../shared/reference/samba-4.17-attach-points.md, "Version skew"). */
+ *  - struct smbd_smb2_request: source3/smbd/globals.h (xconn 0x18; queue_entry is 0x60 bytes,
+ *    so session 0x80, tcon 0x90, current_idx 0x9c; compat_chain_fsp 0x110 as file_fsp_smb2()
+ *    reads it; in.vector 0x130 as smbd_smb2_request_verify_sizes() reads it)
+ *  - struct smbXsrv_connection: source3/smbd/globals.h (prev, next, client, connect_time,
+ *    channel_id, then local_address 40 and remote_address 48)
+ *  - struct smbXsrv_tcon, smbXsrv_tcon_global0, smbXsrv_session, smbXsrv_session_global0:
+ *    source3/librpc/idl/smbXsrv.idl
+ *  - connection_struct, files_struct: source3/include/vfs.h (fsp_name 0xd0 as fsp_str_dbg()
+ *    reads it); struct smbd_server_connection: source3/smbd/globals.h
+ *  - struct auth_session_info, auth_user_info: librpc/idl/auth.idl
+ * Other series move these structs; smbwatch refuses them rather than guess. */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,27 +24,44 @@
 #include "elf_info.h"
 #include "samba_layout.h"
 
+#define LIBAUTH "libcommon-auth-samba4.so.0"
+#define LIBSMBD "libsmbd-base-samba4.so.0"
+
 const struct samba_target samba_targets[] = {
-	{ "libcommon-auth-samba4.so.0", "log_authentication_event",
+	{ LIBAUTH, "log_authentication_event", "log_authentication_event", false, TARGET_ALWAYS,
 	  "every NTLM logon attempt, with the real NTSTATUS" },
+	{ LIBSMBD, "smbd_smb2_request_error_ex", "smb2_request_error", false, TARGET_ALWAYS,
+	  "failed SMB2 requests only: opens, share connects, searches" },
+	{ LIBSMBD, "make_connection_smb2", "tree_connect_done", true, TARGET_ALWAYS,
+	  "successful share connects" },
+	{ LIBSMBD, "smbd_smb2_request_done_ex", "smb2_request_done", false, TARGET_SUCCESS_OPENS,
+	  "every SMB2 reply (only for --count-success and --all)" },
 };
 const size_t samba_targets_count = sizeof(samba_targets) / sizeof(samba_targets[0]);
 
-/* x86_64 offsets shared by 4.16 to 4.21 (4.15 and older lack orig_client). */
-#define AUTH_4_16                                                                              \
-	{                                                                                      \
-		.ui_workstation = 0, .ui_remote_host = 8, .ui_local_host = 16,                 \
-		.ui_client_account = 40, .ui_client_domain = 48, .ui_service = 192,            \
-		.tsa_private = 16, .sa_family = 8, .sa_port = 10, .sa_in4 = 12, .sa_in6 = 16,  \
-	}
-
 static const struct samba_layout layouts[] = {
-	{ "SAMBA_4.17.", true, AUTH_4_16 },
-	{ "SAMBA_4.16.", false, AUTH_4_16 },
-	{ "SAMBA_4.18.", false, AUTH_4_16 },
-	{ "SAMBA_4.19.", false, AUTH_4_16 },
-	{ "SAMBA_4.20.", false, AUTH_4_16 },
-	{ "SAMBA_4.21.", false, AUTH_4_16 },
+	{
+		.version_prefix = "SAMBA_4.17.",
+		.tested = true,
+		.auth = {
+			.ui_workstation = 0, .ui_remote_host = 8, .ui_local_host = 16,
+			.ui_client_account = 40, .ui_client_domain = 48,
+			.ui_mapped_account = 56, .ui_service = 192,
+			.tsa_private = 16, .sa_family = 8, .sa_port = 10, .sa_in4 = 12,
+			.sa_in6 = 16,
+		},
+		.smb2 = {
+			.req_xconn = 0x18, .req_session = 0x80, .req_tcon = 0x90,
+			.req_current_idx = 0x9c, .req_chain_fsp = 0x110, .req_in_vector = 0x130,
+			.xconn_local = 40, .xconn_remote = 48,
+			.tcon_global = 24, .tcon_compat = 48, .tcon_global_share = 48,
+			.session_global = 32, .session_global_auth = 56,
+			.conn_sconn = 16, .conn_tcon = 24, .conn_session_info = 120,
+			.sconn_local = 0, .sconn_remote = 8,
+			.si_info = 16, .info_account = 0, .info_domain = 24,
+			.fsp_name = 0xd0,
+		},
+	},
 };
 
 const struct samba_layout *samba_layout_lookup(const char *symver)

@@ -7,11 +7,20 @@
 #include <stddef.h>
 #include "smbwatch.h"
 
+/* When an attach point is used. */
+enum samba_target_use {
+	TARGET_ALWAYS,
+	TARGET_SUCCESS_OPENS, /* only with --count-success or --all */
+};
+
 /* One attach point: a function in one of Samba's libraries. */
 struct samba_target {
 	const char *lib;    /* file name in the Samba library directory */
 	const char *symbol; /* exported function */
-	const char *what;   /* what it tells us */
+	const char *prog;   /* BPF program (bpf/smbwatch.bpf.c) */
+	bool retprobe;
+	enum samba_target_use use;
+	const char *what; /* what it tells us */
 };
 
 extern const struct samba_target samba_targets[];
@@ -21,6 +30,7 @@ struct samba_layout {
 	const char *version_prefix; /* symbol version prefix, e.g. "SAMBA_4.17." */
 	bool tested;                /* checked against a live smbd of this series */
 	struct smbw_auth_layout auth;
+	struct smbw_smb2_layout smb2;
 };
 
 /* The layout for a symbol version such as "SAMBA_4.17.12_DEBIAN_SAMBA4", or NULL. */

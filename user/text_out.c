@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "ntstatus.h"
+#include "smb2_record.h"
 #include "text_out.h"
 #include "utf8.h"
 
@@ -73,4 +74,25 @@ void text_auth_line(char *out, size_t outsz, const struct smbw_ctx *ctx,
 	snprintf(out, outsz, "%s LOGON %-4s %s\\%s from %s ws=%s %s (%s) pid=%u\n", ts,
 		 e->status == 0 ? "OK" : "FAIL", dom, acct, client, ws[0] ? ws : "-",
 		 ntstatus_str(e->status, sbuf, sizeof(sbuf)), hex, e->pid);
+}
+
+void text_smb2_line(char *out, size_t outsz, const struct smbw_ctx *ctx,
+		    const struct smb2_record *r)
+{
+	static char unc[4 * sizeof(r->unc)];
+	char ts[40], client[80], acct[4 * SMBW_NAME_LEN], dom[4 * SMBW_NAME_LEN];
+	char ws[4 * SMBW_NAME_LEN], sbuf[32], hex[11];
+	const char *what = !r->is_file ? "TREE" : r->e->opcode == SMBW_SMB2_CREATE ? "OPEN" : "FIND";
+
+	smbw_format_time(ctx, r->e->ts_ns, ts, sizeof(ts));
+	endpoint(client, sizeof(client), &r->e->remote);
+	text_escape(r->user, strlen(r->user), acct, sizeof(acct));
+	text_escape(r->domain, strlen(r->domain), dom, sizeof(dom));
+	text_escape(r->workstation, strlen(r->workstation), ws, sizeof(ws));
+	text_escape(r->unc, strlen(r->unc), unc, sizeof(unc));
+	ntstatus_hex(r->e->status, hex);
+	snprintf(out, outsz, "%s %-5s %-4s %s\\%s from %s ws=%s %s%s %s (%s) pid=%u\n", ts, what,
+		 r->e->status == 0 ? "OK" : "FAIL", dom, acct, client, ws[0] ? ws : "-", unc,
+		 r->truncated ? "..." : "", ntstatus_str(r->e->status, sbuf, sizeof(sbuf)), hex,
+		 r->e->pid);
 }

@@ -14,4 +14,10 @@ size_t text_escape(const char *s, size_t n, char *out, size_t outsz);
 void text_auth_line(char *out, size_t outsz, const struct smbw_ctx *ctx,
 		    const struct smbw_auth_event *e);
 
+struct smb2_record;
+
+/* One line, with '\n', for a share connect or a file open/search. */
+void text_smb2_line(char *out, size_t outsz, const struct smbw_ctx *ctx,
+		    const struct smb2_record *r);
+
 #endif

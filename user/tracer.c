@@ -3,6 +3,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,6 +11,8 @@
 #include "json_out.h"
 #include "preflight.h"
 #include "record.h"
+#include "session_cache.h"
+#include "smb2_record.h"
 #include "smbwatch.skel.h"
 #include "text_out.h"
 #include "tracer.h"
@@ -37,6 +40,10 @@ struct consumer {
 	struct smbw_ctx ctx;
 	struct jw jw;
 	struct smbw_stats st;
+	struct session_cache sessions;
+	struct smb2_record rec;  /* large: kept here, not on the stack */
+	char line[1 << 16];
+	char server[256];
 	bool output_failed;
 };
 
@@ -66,11 +73,40 @@ static void emit_jw(struct consumer *c)
 	c->jw.buf[c->jw.len] = 0;
 }
 
+/* The client of an smbd process (the peer of its established TCP socket, as ss(8) shows it),
+ * for the --count-success report at stop. Empty when unknown. */
+static void client_of_pid(uint32_t pid, char *out, size_t n)
+{
+	char cmd[96];
+	FILE *f;
+
+	out[0] = 0;
+	snprintf(cmd, sizeof(cmd), "ss -Htnp state established 2>/dev/null");
+	f = popen(cmd, "r");
+	if (!f)
+		return;
+	{
+		char line[512], needle[32];
+
+		snprintf(needle, sizeof(needle), "pid=%u,", pid);
+		while (fgets(line, sizeof(line), f)) {
+			char local[128], peer[128];
+
+			if (!strstr(line, needle) || strstr(line, "\"smbd\"") == NULL)
+				continue;
+			if (sscanf(line, "%*s %*s %127s %127s", local, peer) == 2) {
+				snprintf(out, n, "%.63s", peer);
+				break;
+			}
+		}
+	}
+	pclose(f);
+}
+
 static int handle_event(void *ctx, void *data, size_t size)
 {
 	struct consumer *c = ctx;
 	const unsigned int *type = data;
-	char line[2048];
 
 	if (size < sizeof(*type))
 		return 0;
@@ -78,13 +114,31 @@ static int handle_event(void *ctx, void *data, size_t size)
 	if (*type == SMBW_EV_AUTH && size >= sizeof(struct smbw_auth_event)) {
 		const struct smbw_auth_event *e = data;
 
+		c->st.events_auth++;
+		session_cache_logon(&c->sessions, e);
 		if (c->o->json) {
 			jw_reset(&c->jw);
 			json_auth_record(&c->jw, &c->ctx, e);
 			emit_jw(c);
 		} else {
-			text_auth_line(line, sizeof(line), &c->ctx, e);
-			emit(c, line, strlen(line));
+			text_auth_line(c->line, sizeof(c->line), &c->ctx, e);
+			emit(c, c->line, strlen(c->line));
+		}
+	} else if (*type == SMBW_EV_SMB2 && size >= sizeof(struct smbw_smb2_event)) {
+		const struct smbw_smb2_event *e = data;
+
+		smb2_record_build(&c->rec, e, &c->sessions, c->server);
+		if (c->rec.is_file)
+			c->st.events_file++;
+		else
+			c->st.events_tree++;
+		if (c->o->json) {
+			jw_reset(&c->jw);
+			json_smb2_record(&c->jw, &c->ctx, &c->rec);
+			emit_jw(c);
+		} else {
+			text_smb2_line(c->line, sizeof(c->line), &c->ctx, &c->rec);
+			emit(c, c->line, strlen(c->line));
 		}
 	}
 	return 0;
@@ -104,8 +158,41 @@ static void read_counters(struct smbwatch_bpf *skel, struct smbw_stats *st)
 			sum[k] += vals[i];
 	}
 	st->hits_auth = sum[SMBW_CNT_HIT_AUTH];
+	st->hits_smb2_error = sum[SMBW_CNT_HIT_SMB2_ERROR];
+	st->hits_smb2_done = sum[SMBW_CNT_HIT_SMB2_DONE];
+	st->hits_tcon = sum[SMBW_CNT_HIT_TCON];
 	st->dropped = sum[SMBW_CNT_DROPPED];
 	st->read_errors = sum[SMBW_CNT_READ_ERR];
+}
+
+/* --count-success: the kernel's per-process counts, with each process's client when known. */
+static void read_success_counts(struct smbwatch_bpf *skel, struct consumer *c)
+{
+	int fd = bpf_map__fd(skel->maps.success_opens);
+	__u32 key, next, *prev = NULL;
+	size_t cap = 0;
+
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		struct smbw_success_count *sc;
+		__u64 v;
+
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &v))
+			continue;
+		if (c->st.n_success == cap) {
+			void *p = realloc(c->st.success, (cap = cap ? cap * 2 : 64) * sizeof(*sc));
+
+			if (!p)
+				return;
+			c->st.success = p;
+		}
+		sc = &c->st.success[c->st.n_success++];
+		memset(sc, 0, sizeof(*sc));
+		sc->pid = key;
+		sc->opens = v;
+		client_of_pid(key, sc->client, sizeof(sc->client));
+	}
 }
 
 static void status(struct consumer *c, const char *action, const struct smbw_stats *st)
@@ -122,18 +209,26 @@ int tracer_run(const struct smbw_opts *o)
 	LIBBPF_OPTS(bpf_uprobe_opts, uopts);
 	struct smbwatch_bpf *skel = NULL;
 	struct ring_buffer *rb = NULL;
-	struct bpf_link *link = NULL;
-	struct consumer c = { .o = o };
+	struct bpf_link *links[8] = {};
+	static struct consumer c;
 	struct preflight pf;
 	const struct check *bad;
 	struct sigaction sa = {};
 	uint64_t deadline = 0, last_drop_report = 0;
 	int err, ret = 1;
+	size_t i, nlinks = 0;
 
 	verbose = o->verbose;
 	libbpf_set_print(libbpf_log);
+	c.o = o;
 	jw_init(&c.jw);
 	smbw_ctx_init(&c.ctx);
+	snprintf(c.server, sizeof(c.server), "%s", o->server_name ? o->server_name : c.ctx.hostname);
+	c.server[strcspn(c.server, ".")] = 0; /* the short name, as in \\SERVER\share */
+	if (session_cache_init(&c.sessions)) {
+		fprintf(stderr, "smbwatch: out of memory\n");
+		return 1;
+	}
 
 	/* Check everything first, so that a failure is one clear line. */
 	preflight_run(&pf, o->samba_libdir);
@@ -154,7 +249,10 @@ int tracer_run(const struct smbw_opts *o)
 
 	/* Configure: this Samba build's offsets and the filters, before load. */
 	skel->rodata->auth_layout = pf.layout->auth;
+	skel->rodata->smb2_layout = pf.layout->smb2;
 	skel->rodata->filter_local_port = (__u16)o->port;
+	skel->rodata->count_success_opens = o->count_success;
+	skel->rodata->emit_success_opens = o->all_opens;
 
 	/* Load and verify. */
 	err = smbwatch_bpf__load(skel);
@@ -164,15 +262,25 @@ int tracer_run(const struct smbw_opts *o)
 		goto cleanup;
 	}
 
-	/* Attach to smbd's logon path, in every process that maps the library. */
-	uopts.func_name = samba_targets[0].symbol;
-	uopts.retprobe = false;
-	link = bpf_program__attach_uprobe_opts(skel->progs.log_authentication_event, -1,
-					       pf.libpath[0], 0, &uopts);
-	if (!link) {
-		fprintf(stderr, "smbwatch: cannot attach to %s in %s: %s\n", uopts.func_name,
-			pf.libpath[0], strerror(errno));
-		goto cleanup;
+	/* Attach each probe, in every process that maps the library (pid -1). */
+	for (i = 0; i < samba_targets_count && nlinks < sizeof(links) / sizeof(links[0]); i++) {
+		const struct samba_target *t = &samba_targets[i];
+		struct bpf_program *prog;
+
+		if (t->use == TARGET_SUCCESS_OPENS && !o->count_success && !o->all_opens)
+			continue;
+		prog = bpf_object__find_program_by_name(skel->obj, t->prog);
+		uopts.func_name = t->symbol;
+		uopts.retprobe = t->retprobe;
+		links[nlinks] = prog ? bpf_program__attach_uprobe_opts(prog, -1, pf.libpath[i], 0,
+								       &uopts)
+				     : NULL;
+		if (!links[nlinks]) {
+			fprintf(stderr, "smbwatch: cannot attach to %s in %s: %s\n", t->symbol,
+				pf.libpath[i], strerror(errno));
+			goto cleanup;
+		}
+		nlinks++;
 	}
 
 	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), handle_event, &c, NULL);
@@ -192,6 +300,9 @@ int tracer_run(const struct smbw_opts *o)
 	else
 		fprintf(stderr, "smbwatch: tracing Samba %s logons (%s)%s. Ctrl-C to stop.\n",
 			pf.samba_version, pf.libdir, o->port ? ", one port only" : "");
+	if (!o->json)
+		fprintf(stderr, "smbwatch: tracing logons, failed opens and searches, share connects%s"
+			"\n", o->all_opens ? ", every open" : o->count_success ? ", counting opens" : "");
 	if (o->duration_s)
 		deadline = smbw_mono_now_ns() + o->duration_s * 1000000000ULL;
 
@@ -217,19 +328,32 @@ int tracer_run(const struct smbw_opts *o)
 	/* What is already in the ring buffer still goes out. */
 	ring_buffer__consume(rb);
 	read_counters(skel, &c.st);
+	c.st.cache_evictions = c.sessions.evictions;
+	if (o->count_success)
+		read_success_counts(skel, &c);
 	if (o->json)
 		status(&c, "stopped", &c.st);
 	else
-		fprintf(stderr, "smbwatch: stopped: %llu event(s), %llu dropped, %llu probe hit(s)\n",
+		fprintf(stderr, "smbwatch: stopped: %llu event(s), %llu dropped; probe hits: %llu "
+			"logon, %llu SMB2 error, %llu SMB2 reply, %llu tree connect\n",
 			(unsigned long long)c.st.events, (unsigned long long)c.st.dropped,
-			(unsigned long long)c.st.hits_auth);
+			(unsigned long long)c.st.hits_auth, (unsigned long long)c.st.hits_smb2_error,
+			(unsigned long long)c.st.hits_smb2_done, (unsigned long long)c.st.hits_tcon);
+	if (!o->json)
+		for (i = 0; i < c.st.n_success; i++)
+			fprintf(stderr, "smbwatch: successful opens: pid %u (%s): %llu\n",
+				c.st.success[i].pid, c.st.success[i].client[0] ? c.st.success[i].client : "?",
+				(unsigned long long)c.st.success[i].opens);
 	fflush(stdout);
 	ret = c.output_failed ? 1 : 0;
 
 cleanup:
 	ring_buffer__free(rb);
-	bpf_link__destroy(link);
+	while (nlinks > 0)
+		bpf_link__destroy(links[--nlinks]);
 	smbwatch_bpf__destroy(skel);
+	session_cache_free(&c.sessions);
+	free(c.st.success);
 	jw_free(&c.jw);
 	return ret;
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* UTF-8 well-formedness, per RFC 3629 (table 3-7 of the Unicode standard). */
+#include <string.h>
 #include "utf8.h"
 
 size_t utf8_seq_len(const unsigned char *s, size_t n)
@@ -70,4 +71,62 @@ size_t utf8_trim_incomplete(const char *str, size_t n)
 	if (n - start < need)
 		return start;
 	return n;
+}
+
+static size_t put_cp(unsigned int cp, char *o)
+{
+	if (cp < 0x80) {
+		o[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		o[0] = (char)(0xc0 | (cp >> 6));
+		o[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		o[0] = (char)(0xe0 | (cp >> 12));
+		o[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		o[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	o[0] = (char)(0xf0 | (cp >> 18));
+	o[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+	o[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+	o[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+size_t utf16le_to_utf8(const unsigned char *in, size_t n, char *out, size_t outsz, bool *cut)
+{
+	size_t i = 0, o = 0;
+
+	*cut = false;
+	if (!outsz)
+		return 0;
+	while (i + 1 < n) {
+		unsigned int u = in[i] | (in[i + 1] << 8), cp = u;
+		size_t used = 2;
+		char buf[4];
+		size_t len;
+
+		if (u >= 0xd800 && u <= 0xdbff && i + 3 < n) {
+			unsigned int lo = in[i + 2] | (in[i + 3] << 8);
+
+			if (lo >= 0xdc00 && lo <= 0xdfff) {
+				cp = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
+				used = 4;
+			}
+		}
+		len = put_cp(cp, buf);
+		if (o + len >= outsz) {
+			*cut = true;
+			break;
+		}
+		memcpy(out + o, buf, len);
+		o += len;
+		i += used;
+	}
+	out[o] = 0;
+	return o;
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* UTF-8 checks shared by the JSON and text outputs. */
+/* UTF-8 checks shared by the JSON and text outputs, and UTF-16LE decoding for SMB2 names. */
 #ifndef SMBW_UTF8_H
 #define SMBW_UTF8_H
 #include <stddef.h>
@@ -15,4 +15,13 @@ size_t utf8_trim_incomplete(const char *s, size_t n);
 /* Code point of the well-formed sequence of length len at s. */
 unsigned int utf8_decode(const unsigned char *s, size_t len);
 
+
+
+#include <stdbool.h>
+
+/* Decodes n bytes of UTF-16LE (as SMB2 puts names on the wire) into UTF-8 in out (outsz bytes
+ * with the NUL). An unpaired surrogate comes out as its 3-byte form, which is not UTF-8, so the
+ * outputs show it escaped rather than lose it; an odd last byte is dropped. Stops at a whole
+ * character when out is full and sets *cut. Returns the length written. */
+size_t utf16le_to_utf8(const unsigned char *in, size_t n, char *out, size_t outsz, bool *cut);
 #endif
