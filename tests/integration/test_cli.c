@@ -121,18 +121,22 @@ Test(cli, samba_libdir_missing, .init = setup, .fini = teardown, .timeout = 60)
 		     "found");
 }
 
-/* A library directory whose libcommon-auth lacks the symbol, or has it under an unknown
- * Samba version: built here with the system compiler and a version script. */
-static const char *fake_libdir(const char *name, const char *symver, const char *func)
+/* A library directory like Samba's, built here with the system compiler and a version script:
+ * libcommon-auth holds auth_func (log_authentication_event, or another name to leave it out)
+ * and libsmbd-base the SMB2 functions, all under the symbol version symver. */
+static const char *fake_libdir(const char *name, const char *symver, const char *auth_func)
 {
 	static char dir[600];
 
 	snprintf(dir, sizeof(dir), "%s/%s", test_tmpdir(), name);
-	cr_assert_eq(sh("mkdir -p '%s' && printf 'void %s(void) {}\\n' > '%s/f.c' && "
-			"printf '%s { global: *; };\\n' > '%s/f.map' && "
-			"cc -shared -fPIC -Wl,--version-script='%s/f.map' -o "
-			"'%s/libcommon-auth-samba4.so.0' '%s/f.c'",
-			dir, func, dir, symver, dir, dir, dir, dir),
+	cr_assert_eq(sh("mkdir -p '%s' && cd '%s' && printf '%s { global: *; };\\n' > f.map && "
+			"printf 'void %s(void) {}\\n' > a.c && "
+			"printf 'void smbd_smb2_request_error_ex(void) {}\\n"
+			"void smbd_smb2_request_done_ex(void) {}\\n"
+			"void make_connection_smb2(void) {}\\n' > s.c && "
+			"cc -shared -fPIC -Wl,--version-script=f.map -o libcommon-auth-samba4.so.0 a.c "
+			"&& cc -shared -fPIC -Wl,--version-script=f.map -o libsmbd-base-samba4.so.0 s.c",
+			dir, dir, symver, auth_func),
 		     0);
 	return dir;
 }
