@@ -23,7 +23,7 @@ endif
 .DELETE_ON_ERROR:
 .PHONY: all clean check check-unit check-integration demo vmlinux
 
-all: $(OUT)/smbwatch
+all: $(OUT)/smbwatch $(OUT)/smbsim
 
 # --- BPF object and skeleton ---
 $(OUT)/smbwatch.bpf.o: bpf/smbwatch.bpf.c bpf/smbwatch.h vmlinux.h | $(OUT)
@@ -54,6 +54,12 @@ $(OUT)/smbwatch: $(APP_OBJS) $(LIB_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
 
+# The client simulator (libsmbclient), for tests, demo and benchmarks.
+SMBCLIENT_CFLAGS := $(shell pkg-config --cflags smbclient 2>/dev/null || echo -I/usr/include/samba-4.0)
+$(OUT)/smbsim: tools/smbsim.c | $(OUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(SMBCLIENT_CFLAGS) $< -lsmbclient -o $@
+
 # --- tests (Criterion) ---
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 INTEG_SRCS := $(wildcard tests/integration/*.c)
@@ -73,8 +79,8 @@ check-unit: $(OUT)/unit-tests
 	$(OUT)/unit-tests --jobs 2
 
 # Integration tests need root (BPF) and run a real smbd; in CI they must run, never skip.
-check-integration: $(OUT)/integration-tests $(OUT)/smbwatch
-	SMBWATCH=$(CURDIR)/$(OUT)/smbwatch SMB_LAB=$(CURDIR)/tools/smb-lab \
+check-integration: $(OUT)/integration-tests $(OUT)/smbwatch $(OUT)/smbsim
+	SMBWATCH=$(CURDIR)/$(OUT)/smbwatch SMB_LAB=$(CURDIR)/tools/smb-lab SMBSIM=$(CURDIR)/$(OUT)/smbsim \
 		$(OUT)/integration-tests --jobs 1
 
 check: check-unit check-integration
