@@ -25,14 +25,17 @@ void smb2_record_build(struct smb2_record *r, const struct smbw_smb2_event *e,
 	char wire[3 * (SMBW_PATH_LEN / 2) + 4];
 	size_t n;
 	bool cut = false;
+	size_t bytes = e->path_bytes < SMBW_PATH_LEN ? e->path_bytes : SMBW_PATH_LEN;
 
+	/* A cut between the two halves of a surrogate pair leaves half a character: drop it. */
+	if ((e->flags & SMBW_F_TRUNC_PATH) && bytes >= 2 && (e->path[bytes - 1] & 0xfc) == 0xd8)
+		bytes -= 2;
 	memset(r, 0, offsetof(struct smb2_record, path));
 	r->path[0] = r->directory[0] = r->unc[0] = r->workstation[0] = 0;
 	r->e = e;
 	r->truncated = e->flags & (SMBW_F_TRUNC_PATH | SMBW_F_TRUNC_SHARE | SMBW_F_TRUNC_DIR |
 				   SMBW_F_TRUNC_ACCOUNT | SMBW_F_TRUNC_DOMAIN);
-	utf16le_to_utf8(e->path, e->path_bytes < SMBW_PATH_LEN ? e->path_bytes : SMBW_PATH_LEN,
-			wire, sizeof(wire), &cut);
+	utf16le_to_utf8(e->path, bytes, wire, sizeof(wire), &cut);
 	r->truncated |= cut;
 	copy_trimmed(r->share, sizeof(r->share), e->share, sizeof(e->share),
 		     e->flags & SMBW_F_TRUNC_SHARE);

@@ -127,6 +127,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 	} else if (*type == SMBW_EV_SMB2 && size >= sizeof(struct smbw_smb2_event)) {
 		const struct smbw_smb2_event *e = data;
 
+		session_cache_peer(&c->sessions, e->pid, &e->remote);
 		smb2_record_build(&c->rec, e, &c->sessions, c->server);
 		if (c->rec.is_file)
 			c->st.events_file++;
@@ -191,7 +192,8 @@ static void read_success_counts(struct smbwatch_bpf *skel, struct consumer *c)
 		memset(sc, 0, sizeof(*sc));
 		sc->pid = key;
 		sc->opens = v;
-		client_of_pid(key, sc->client, sizeof(sc->client));
+		if (session_cache_peer_str(&c->sessions, key, sc->client, sizeof(sc->client)))
+			client_of_pid(key, sc->client, sizeof(sc->client));
 	}
 }
 

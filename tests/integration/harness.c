@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <criterion/criterion.h>
 #include <fcntl.h>
+#include <json-c/json.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -196,4 +197,100 @@ int tracer_stop(struct tracer *t, int sig)
 		t->pid = 0;
 	}
 	return ret;
+}
+
+struct json_object **records_read(const char *path, int *n)
+{
+	char *text = slurp(path), *save = NULL, *line;
+	struct json_object **r = NULL;
+	int cap = 0;
+
+	*n = 0;
+	cr_assert_not_null(text, "no output at %s", path);
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		struct json_object *o = json_tokener_parse(line);
+
+		cr_assert_not_null(o, "a line that is not JSON: %s", line);
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			r = realloc(r, cap * sizeof(*r));
+		}
+		r[(*n)++] = o;
+	}
+	free(text);
+	return r;
+}
+
+void records_free(struct json_object **r, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		json_object_put(r[i]);
+	free(r);
+}
+
+const char *jget(struct json_object *o, const char *dotted)
+{
+	char key[128], *save = NULL, *part;
+
+	snprintf(key, sizeof(key), "%s", dotted);
+	for (part = strtok_r(key, ".", &save); part && o; part = strtok_r(NULL, ".", &save))
+		if (!json_object_object_get_ex(o, part, &o))
+			return NULL;
+	return o ? json_object_get_string(o) : NULL;
+}
+
+const char *smbsim_bin(void)
+{
+	const char *s = getenv("SMBSIM");
+
+	return s ? s : "build/smbsim";
+}
+
+int smbsim(const struct lab *l, const char *ip, const char *args)
+{
+	return sh("%s -s %s -p %u %s >>'%s/smbsim.out' 2>&1", smbsim_bin(), ip, l->port, args,
+		  test_tmpdir());
+}
+
+static char netns_exec_buf[8][64];
+
+int netns_create(struct netns_set *s, int n)
+{
+	int i;
+
+	s->n = 0;
+	snprintf(s->tag, sizeof(s->tag), "sw%d", (int)(getpid() % 100000));
+	for (i = 1; i <= n && i < 8; i++) {
+		/* host side swNNNNNhI (<= 15 chars), namespace side swNNNNNnI */
+		if (sh("ip netns add %s-%d && ip link add %sh%d type veth peer name %sn%d && "
+		       "ip link set %sn%d netns %s-%d && "
+		       "ip addr add 198.18.%d.1/24 dev %sh%d && ip link set %sh%d up && "
+		       "ip -n %s-%d addr add 198.18.%d.2/24 dev %sn%d && "
+		       "ip -n %s-%d link set %sn%d up && ip -n %s-%d link set lo up",
+		       s->tag, i, s->tag, i, s->tag, i, s->tag, i, s->tag, i, i, s->tag, i, s->tag, i,
+		       s->tag, i, i, s->tag, i, s->tag, i, s->tag, i, s->tag, i))
+			return -1;
+		snprintf(netns_exec_buf[i], sizeof(netns_exec_buf[i]), "ip netns exec %s-%d", s->tag,
+			 i);
+		s->n = i;
+	}
+	return 0;
+}
+
+void netns_destroy(struct netns_set *s)
+{
+	int i;
+
+	for (i = 1; i <= s->n; i++)
+		sh("ip link del %sh%d 2>/dev/null; ip netns del %s-%d 2>/dev/null", s->tag, i, s->tag,
+		   i);
+	s->n = 0;
+}
+
+const char *netns_exec(const struct netns_set *s, int i)
+{
+	(void)s;
+	return netns_exec_buf[i];
 }

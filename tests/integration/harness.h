@@ -46,4 +46,28 @@ int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The whole file, NUL-terminated (free it), or NULL. */
 char *slurp(const char *path);
 
+struct json_object;
+
+/* Every line of an NDJSON file, each asserted to parse; *n is set. Free with records_free. */
+struct json_object **records_read(const char *path, int *n);
+void records_free(struct json_object **r, int n);
+
+/* A field by dotted name ("smbwatch.nt_status") as a string, or NULL when absent. */
+const char *jget(struct json_object *o, const char *dotted);
+
+/* smbsim (tools/smbsim.c) against a lab: "-s IP -p PORT" are added; returns its exit status. */
+int smbsim(const struct lab *l, const char *ip, const char *args);
+const char *smbsim_bin(void);
+
+/* Network namespaces with veth pairs, for client hosts of their own: host i (1-based) is
+ * 198.18.i.2 in its namespace, and the server side of its link is 198.18.i.1. */
+struct netns_set {
+	int n;
+	char tag[16];
+};
+int netns_create(struct netns_set *s, int n);
+void netns_destroy(struct netns_set *s);
+/* "ip netns exec NAME" for host i, to prefix a command with. */
+const char *netns_exec(const struct netns_set *s, int i);
+
 #endif
