@@ -300,11 +300,12 @@ int tracer_run(const struct smbw_opts *o)
 	if (o->json)
 		status(&c, "started", NULL);
 	else
-		fprintf(stderr, "smbwatch: tracing Samba %s logons (%s)%s. Ctrl-C to stop.\n",
-			pf.samba_version, pf.libdir, o->port ? ", one port only" : "");
-	if (!o->json)
-		fprintf(stderr, "smbwatch: tracing logons, failed opens and searches, share connects%s"
-			"\n", o->all_opens ? ", every open" : o->count_success ? ", counting opens" : "");
+		fprintf(stderr,
+			"smbwatch: tracing Samba %s (%s): logons, failed opens and searches, share "
+			"connects%s%s. Ctrl-C to stop.\n",
+			pf.samba_version, pf.libdir,
+			o->all_opens ? ", every open" : o->count_success ? ", counting opens" : "",
+			o->port ? "; one port only" : "");
 	if (o->duration_s)
 		deadline = smbw_mono_now_ns() + o->duration_s * 1000000000ULL;
 
