@@ -9,7 +9,7 @@ ARCH := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
 CFLAGS ?= -g -O2
 CFLAGS += -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE -MMD -MP
 CPPFLAGS += -I$(OUT) -Ibpf -Iuser
-LDLIBS := -lbpf -lelf -lz
+LDLIBS := -lbpf -lelf -lz -ljson-c
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -I. -Ibpf
 
 ifeq ($(V),1)
@@ -38,7 +38,8 @@ $(OUT)/smbwatch.skel.h: $(OUT)/smbwatch.bpf.o
 # Pure modules (no BPF, no root): linked into both smbwatch and the unit tests.
 LIB_SRCS := user/ntstatus.c user/json_out.c user/text_out.c user/utf8.c user/args.c \
 	    user/record.c user/samba_layout.c user/elf_info.c \
-	    user/smb_path.c user/session_cache.c user/smb2_record.c
+	    user/smb_path.c user/session_cache.c user/smb2_record.c user/detect.c \
+	    user/output.c user/replay.c
 APP_SRCS := user/main.c user/tracer.c user/doctor.c user/preflight.c
 LIB_OBJS := $(LIB_SRCS:user/%.c=$(OUT)/user/%.o)
 APP_OBJS := $(APP_SRCS:user/%.c=$(OUT)/user/%.o)

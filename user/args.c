@@ -16,6 +16,8 @@ static const char doc[] =
 	"USAGE:\n"
 	"  smbwatch [OPTIONS]          trace every logon attempt smbd sees\n"
 	"  smbwatch doctor [OPTIONS]   check that tracing will work here\n"
+	"  smbwatch replay FILE...     findings from recorded smbwatch --json output or\n"
+	"                              Samba auth_json_audit logs (- for stdin); no root\n"
 	"\n"
 	"One line per logon attempt (the account as the client sent it, its domain,\n"
 	"workstation, client IP and port, the real NTSTATUS), per failed open or\n"
@@ -32,6 +34,15 @@ static const char doc[] =
 	"  smbwatch --json | jq 'select(.event.dataset==\"smbwatch.file\")'\n"
 	"  smbwatch --count-success -d 60   also count successful opens per client\n"
 	"  smbwatch doctor           check privileges, BTF, uprobes, the Samba build\n"
+	"  smbwatch --lockout-threshold 5 --watch-account 'CORP\\svc-*'\n"
+	"  smbwatch replay --json /var/log/samba/auth.json smbwatch.json\n"
+	"\n"
+	"FINDINGS: keyed by (account, client IP) over the sliding window. Lockout risk:\n"
+	"failed logons >= --logon-threshold; failed lookups >= --lookup-threshold; PATH\n"
+	"search: one file name sought in >= --path-threshold directories. A finding is\n"
+	"reported when it opens, updated while the storm goes on, summed up at the end.\n"
+	"The lockout countdown counts each WRONG_PASSWORD per account, as a domain\n"
+	"controller counts badPwdCount, reset after --lockout-window or a good logon.\n"
 	"\n"
 	"With --json the first line is a status record (event.dataset\n"
 	"smbwatch.status, event.action started) written once every probe is\n"
@@ -41,9 +52,23 @@ static const char doc[] =
 	"Exit status: 0 on a clean stop, 1 when tracing cannot start, 2 on a usage\n"
 	"error.";
 
-static const char args_doc[] = "[doctor]";
+static const char args_doc[] = "\ndoctor\nreplay FILE...";
 
-enum { OPT_SAMBA_LIBDIR = 0x100, OPT_COUNT_SUCCESS, OPT_ALL, OPT_SERVER_NAME };
+enum {
+	OPT_SAMBA_LIBDIR = 0x100,
+	OPT_COUNT_SUCCESS,
+	OPT_ALL,
+	OPT_SERVER_NAME,
+	OPT_WINDOW,
+	OPT_LOGON_THRESHOLD,
+	OPT_LOOKUP_THRESHOLD,
+	OPT_PATH_THRESHOLD,
+	OPT_LOCKOUT_THRESHOLD,
+	OPT_LOCKOUT_WINDOW,
+	OPT_WATCH,
+	OPT_ALL_ACCOUNTS,
+	OPT_NO_FINDINGS,
+};
 
 static const struct argp_option options[] = {
 	{ "json", 'j', NULL, 0, "One JSON object (ECS fields) per line", 0 },
@@ -60,6 +85,23 @@ static const struct argp_option options[] = {
 	{ "server-name", OPT_SERVER_NAME, "NAME", 0,
 	  "Server name for UNC paths (\\\\NAME\\share\\...; default: this host's name)", 0 },
 	{ "verbose", 'v', NULL, 0, "Show libbpf's log messages", 0 },
+	{ NULL, 0, NULL, 0, "Detection (live and replay):", 1 },
+	{ "watch-account", OPT_WATCH, "GLOB", 0,
+	  "Watch this account too (repeatable; glob; case-insensitive; domain prefix ignored). "
+	  "Default: SMSCliToknAcct&*", 1 },
+	{ "all-accounts", OPT_ALL_ACCOUNTS, NULL, 0, "Watch every account", 1 },
+	{ "window", OPT_WINDOW, "SECONDS", 0, "Sliding window for the counts (300)", 1 },
+	{ "logon-threshold", OPT_LOGON_THRESHOLD, "N", 0,
+	  "Failed logons of one account from one client in the window (3)", 1 },
+	{ "lookup-threshold", OPT_LOOKUP_THRESHOLD, "N", 0,
+	  "Failed lookups of one account from one client in the window (10)", 1 },
+	{ "path-threshold", OPT_PATH_THRESHOLD, "N", 0,
+	  "Directories or shares one file name is sought in: a PATH search (3)", 1 },
+	{ "lockout-threshold", OPT_LOCKOUT_THRESHOLD, "N", 0,
+	  "The domain's account lockout threshold, for the countdown (none)", 1 },
+	{ "lockout-window", OPT_LOCKOUT_WINDOW, "SECONDS", 0,
+	  "The domain's \"reset account lockout counter after\" (1800)", 1 },
+	{ "no-findings", OPT_NO_FINDINGS, NULL, 0, "Live: events only, no detection", 1 },
 	{},
 };
 
@@ -124,6 +166,61 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		}
 		o->server_name = arg;
 		break;
+	case OPT_WINDOW:
+	case OPT_LOGON_THRESHOLD:
+	case OPT_LOOKUP_THRESHOLD:
+	case OPT_PATH_THRESHOLD:
+	case OPT_LOCKOUT_THRESHOLD:
+	case OPT_LOCKOUT_WINDOW: {
+		static const struct {
+			int key;
+			const char *what;
+			unsigned long max;
+		} lim[] = {
+			{ OPT_WINDOW, "window", 86400 },
+			{ OPT_LOGON_THRESHOLD, "logon threshold", 1000000 },
+			{ OPT_LOOKUP_THRESHOLD, "lookup threshold", 1000000 },
+			{ OPT_PATH_THRESHOLD, "PATH threshold", 1000 },
+			{ OPT_LOCKOUT_THRESHOLD, "lockout threshold", 999 },
+			{ OPT_LOCKOUT_WINDOW, "lockout window", 6000000 },
+		};
+		size_t i;
+
+		for (i = 0; lim[i].key != key; i++)
+			;
+		if (smbw_parse_ulong(arg, 1, lim[i].max, &v)) {
+			argp_error(state, "invalid %s '%s': a number from 1 to %lu", lim[i].what, arg,
+				   lim[i].max);
+			return EINVAL;
+		}
+		if (key == OPT_WINDOW)
+			o->det.window_s = (uint32_t)v;
+		else if (key == OPT_LOGON_THRESHOLD)
+			o->det.logon_threshold = (uint32_t)v;
+		else if (key == OPT_LOOKUP_THRESHOLD)
+			o->det.lookup_threshold = (uint32_t)v;
+		else if (key == OPT_PATH_THRESHOLD)
+			o->det.path_threshold = (uint32_t)v;
+		else if (key == OPT_LOCKOUT_THRESHOLD)
+			o->det.lockout_threshold = (uint32_t)v;
+		else
+			o->det.lockout_window_s = (uint32_t)v;
+		break;
+	}
+	case OPT_WATCH:
+		if (!*arg || o->det.nwatch >= DET_MAX_WATCH) {
+			argp_error(state, "invalid or too many --watch-account (at most %d)",
+				   DET_MAX_WATCH);
+			return EINVAL;
+		}
+		o->det.watch[o->det.nwatch++] = arg;
+		break;
+	case OPT_ALL_ACCOUNTS:
+		o->det.all_accounts = true;
+		break;
+	case OPT_NO_FINDINGS:
+		o->no_findings = true;
+		break;
 	case OPT_SAMBA_LIBDIR:
 		if (!*arg) {
 			argp_error(state, "--samba-libdir needs a directory");
@@ -136,8 +233,26 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			o->cmd = SMBW_CMD_DOCTOR;
 			break;
 		}
-		argp_error(state, "unknown command '%s' (the only command is 'doctor')", arg);
+		if (state->arg_num == 0 && !strcmp(arg, "replay")) {
+			o->cmd = SMBW_CMD_REPLAY;
+			break;
+		}
+		if (o->cmd == SMBW_CMD_REPLAY) {
+			if (o->nfiles >= (int)(sizeof(o->files) / sizeof(o->files[0]))) {
+				argp_error(state, "too many files for one replay");
+				return EINVAL;
+			}
+			o->files[o->nfiles++] = arg;
+			break;
+		}
+		argp_error(state, "unknown command '%s' (commands: doctor, replay)", arg);
 		return EINVAL;
+	case ARGP_KEY_END:
+		if (o->cmd == SMBW_CMD_REPLAY && !o->nfiles) {
+			argp_error(state, "replay needs at least one FILE (or - for standard input)");
+			return EINVAL;
+		}
+		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
@@ -152,6 +267,7 @@ int smbw_parse_args(int argc, char **argv, struct smbw_opts *o, bool quiet)
 	unsigned int flags = quiet ? ARGP_NO_ERRS | ARGP_NO_HELP | ARGP_NO_EXIT : 0;
 
 	memset(o, 0, sizeof(*o));
+	det_config_defaults(&o->det);
 	argp_err_exit_status = 2; /* usage errors exit 2, as documented */
 	return argp_parse(&argp, argc, argv, flags, NULL, &ps) ? 2 : 0;
 }

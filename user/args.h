@@ -3,10 +3,12 @@
 #ifndef SMBW_ARGS_H
 #define SMBW_ARGS_H
 #include <stdbool.h>
+#include "detect.h"
 
 enum smbw_cmd {
 	SMBW_CMD_TRACE = 0,
 	SMBW_CMD_DOCTOR,
+	SMBW_CMD_REPLAY,
 };
 
 struct smbw_opts {
@@ -19,6 +21,10 @@ struct smbw_opts {
 	bool count_success;        /* count successful opens per client in the kernel */
 	bool all_opens;            /* an event for every open, successful ones too */
 	const char *server_name;   /* for UNC paths; NULL: this host's name */
+	struct det_config det;     /* detection thresholds and watch list */
+	bool no_findings;          /* live: events only */
+	const char *files[256];    /* replay: the files ("-": standard input) */
+	int nfiles;
 };
 
 /* Parses argv into o. Returns 0, or 2 on a usage error. Unless quiet, argp reports errors on

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "detect.h"
 #include "json_out.h"
 #include "ntstatus.h"
 #include "record.h"
@@ -174,6 +175,12 @@ void jw_u64(struct jw *w, const char *k, uint64_t v)
 	puts_(w, num);
 }
 
+void jw_null(struct jw *w, const char *k)
+{
+	key(w, k);
+	puts_(w, "null");
+}
+
 void jw_bool(struct jw *w, const char *k, bool v)
 {
 	key(w, k);
@@ -181,11 +188,11 @@ void jw_bool(struct jw *w, const char *k, bool v)
 }
 
 /* "@timestamp", "ecs", "host" and "observer": common to every record. */
-static void common_head(struct jw *w, const struct smbw_ctx *ctx, uint64_t mono_ns)
+static void common_head_real(struct jw *w, const struct smbw_ctx *ctx, uint64_t real_us)
 {
 	char ts[40];
 
-	smbw_format_time(ctx, mono_ns, ts, sizeof(ts));
+	smbw_format_real_us(real_us, ts, sizeof(ts));
 	jw_obj_begin(w, NULL);
 	jw_str(w, "@timestamp", ts);
 	jw_obj_begin(w, "ecs");
@@ -198,6 +205,11 @@ static void common_head(struct jw *w, const struct smbw_ctx *ctx, uint64_t mono_
 	jw_str(w, "product", "smbwatch");
 	jw_str(w, "version", SMBW_VERSION);
 	jw_obj_end(w);
+}
+
+static void common_head(struct jw *w, const struct smbw_ctx *ctx, uint64_t mono_ns)
+{
+	common_head_real(w, ctx, smbw_real_us(ctx, mono_ns));
 }
 
 static void field(struct jw *w, const char *k, const char *s, size_t size, int truncated)
@@ -288,6 +300,9 @@ void json_status_record(struct jw *w, const struct smbw_ctx *ctx, const char *ac
 		jw_u64(w, "read_errors", st->read_errors);
 		jw_u64(w, "output_errors", st->output_errors);
 		jw_u64(w, "session_cache_evictions", st->cache_evictions);
+		jw_u64(w, "findings", st->findings);
+		jw_u64(w, "finding_updates", st->finding_updates);
+		jw_u64(w, "detector_evictions", st->evicted_keys);
 		/* What tracing cost smbd: probe hits per attach point. */
 		jw_obj_begin(w, "probe_hits");
 		jw_u64(w, "auth", st->hits_auth);
@@ -364,6 +379,123 @@ void json_smb2_record(struct jw *w, const struct smbw_ctx *ctx, const struct smb
 	jw_str(w, "account_source", r->account_source);
 	jw_str(w, "session_account", r->session_account);
 	jw_bool(w, "truncated", r->truncated);
+	jw_obj_end(w);
+	jw_obj_end(w);
+}
+
+static void statuses(struct jw *w, const char *k, const struct det_status *s, int n)
+{
+	char sb[32];
+	int i;
+
+	jw_obj_begin(w, k);
+	for (i = 0; i < n; i++)
+		jw_u64(w, ntstatus_str(s[i].status, sb, sizeof(sb)), s[i].count);
+	jw_obj_end(w);
+}
+
+void json_finding_record(struct jw *w, const struct smbw_ctx *ctx, const struct det_finding *f,
+			 const char *action)
+{
+	char ts[40], dir[DET_STR + DET_PATH + 8];
+	int i;
+
+	common_head_real(w, ctx, f->end_us);
+	jw_obj_begin(w, "event");
+	jw_str(w, "kind", "alert");
+	jw_str(w, "dataset", "smbwatch.finding");
+	jw_str(w, "module", "smbwatch");
+	jw_arr_begin(w, "category");
+	if (f->total_failed_logons)
+		jw_str(w, NULL, "authentication");
+	if (f->total_failed_lookups)
+		jw_str(w, NULL, "file");
+	jw_arr_end(w);
+	jw_arr_begin(w, "type");
+	jw_str(w, NULL, "info");
+	jw_arr_end(w);
+	jw_str(w, "action", action);
+	jw_str(w, "outcome", "failure");
+	smbw_format_real_us(f->start_us, ts, sizeof(ts));
+	jw_str(w, "start", ts);
+	smbw_format_real_us(f->end_us, ts, sizeof(ts));
+	jw_str(w, "end", ts);
+	jw_obj_end(w);
+	jw_obj_begin(w, "rule");
+	jw_str(w, "id", det_rule_id(f));
+	jw_str(w, "name", det_rule_name(f));
+	jw_str(w, "ruleset", "smbwatch");
+	jw_obj_end(w);
+	jw_str(w, "message", f->message ? f->message : "");
+	jw_obj_begin(w, "user");
+	jw_str(w, "name", f->account);
+	jw_str(w, "domain", f->domain);
+	jw_obj_end(w);
+	jw_obj_begin(w, "source");
+	jw_str(w, "ip", f->ip);
+	jw_obj_end(w);
+
+	jw_obj_begin(w, "smbwatch");
+	if (f->workstation[0])
+		jw_str(w, "workstation", f->workstation);
+	jw_obj_begin(w, "finding");
+	jw_u64(w, "id", f->id);
+	jw_arr_begin(w, "rules");
+	if (f->rule_lockout)
+		jw_str(w, NULL, "smbwatch-lockout-risk");
+	if (f->rule_path)
+		jw_str(w, NULL, "smbwatch-path-search");
+	if (f->rule_lookups)
+		jw_str(w, NULL, "smbwatch-failed-lookups");
+	jw_arr_end(w);
+	jw_u64(w, "failed_logons", f->failed_logons);
+	jw_u64(w, "failed_lookups", f->failed_lookups);
+	jw_u64(w, "total_failed_logons", f->total_failed_logons);
+	jw_u64(w, "total_failed_lookups", f->total_failed_lookups);
+	jw_u64(w, "window_s", f->window_s);
+	if (f->lockout_remaining >= 0)
+		jw_u64(w, "lockout_remaining", (uint64_t)f->lockout_remaining);
+	else
+		jw_null(w, "lockout_remaining");
+	jw_bool(w, "locked_out", f->locked_out);
+	statuses(w, "logon_statuses", f->logon_statuses, f->n_logon_statuses);
+	statuses(w, "lookup_statuses", f->lookup_statuses, f->n_lookup_statuses);
+	jw_arr_begin(w, "files");
+	for (i = 0; i < f->nfiles; i++) {
+		jw_obj_begin(w, NULL);
+		jw_str(w, "path", f->files[i].path);
+		jw_str(w, "share", f->files[i].share);
+		jw_u64(w, "count", f->files[i].count);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	if (f->rule_path) {
+		jw_obj_begin(w, "path_search");
+		jw_str(w, "file", f->path_name);
+		jw_arr_begin(w, "directories");
+		for (i = 0; i < f->npath_files; i++) {
+			const struct det_file *x = &f->files[f->path_files[i]];
+			const char *slash = strrchr(x->path, '/');
+			int dirlen = slash ? (int)(slash - x->path) : 0;
+			int j;
+
+			snprintf(dir, sizeof(dir), "\\\\%s\\%s%s%.*s", f->server, x->share,
+				 dirlen ? "\\" : "", dirlen, x->path);
+			for (j = 0; dir[j]; j++)
+				if (dir[j] == '/')
+					dir[j] = '\\';
+			jw_str(w, NULL, dir);
+		}
+		for (i = 0; i < f->nmissing_shares; i++) /* tried too: the share does not exist */
+			jw_str(w, NULL, f->missing_shares[i]);
+		jw_arr_end(w);
+		jw_obj_end(w);
+	}
+	jw_arr_begin(w, "missing_shares");
+	for (i = 0; i < f->nmissing_shares; i++)
+		jw_str(w, NULL, f->missing_shares[i]);
+	jw_arr_end(w);
+	jw_obj_end(w);
 	jw_obj_end(w);
 	jw_obj_end(w);
 }

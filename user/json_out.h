@@ -34,6 +34,7 @@ void jw_strn(struct jw *w, const char *key, const char *s, size_t n);
 void jw_str(struct jw *w, const char *key, const char *s);
 void jw_u64(struct jw *w, const char *key, uint64_t v);
 void jw_bool(struct jw *w, const char *key, bool v);
+void jw_null(struct jw *w, const char *key);
 
 struct smbw_auth_event;
 struct smbw_ctx;
@@ -42,6 +43,12 @@ struct smbw_ctx;
 void json_auth_record(struct jw *w, const struct smbw_ctx *ctx, const struct smbw_auth_event *e);
 
 struct smb2_record;
+struct det_finding;
+
+/* One smbwatch.finding record (event.kind alert); action: finding_opened, finding_updated or
+ * finding_summary. */
+void json_finding_record(struct jw *w, const struct smbw_ctx *ctx, const struct det_finding *f,
+			 const char *action);
 
 /* One smbwatch.file or smbwatch.tree record (ECS). */
 void json_smb2_record(struct jw *w, const struct smbw_ctx *ctx, const struct smb2_record *r);
@@ -57,6 +64,7 @@ struct smbw_stats {
 	uint64_t read_errors;    /* fields that could not be read from smbd's memory */
 	uint64_t output_errors;  /* records that could not be written */
 	uint64_t cache_evictions; /* logon identities replaced for lack of room */
+	uint64_t findings, finding_updates, evicted_keys; /* from the detector */
 	/* --count-success: successful opens per smbd process, with its client */
 	struct smbw_success_count {
 		uint32_t pid;

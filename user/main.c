@@ -2,6 +2,7 @@
 /* smbwatch: eBPF tracer for Samba file servers. */
 #include "args.h"
 #include "doctor.h"
+#include "replay.h"
 #include "tracer.h"
 
 int main(int argc, char **argv)
@@ -13,5 +14,7 @@ int main(int argc, char **argv)
 		return err;
 	if (o.cmd == SMBW_CMD_DOCTOR)
 		return doctor_run(&o);
+	if (o.cmd == SMBW_CMD_REPLAY)
+		return replay_run(&o);
 	return tracer_run(&o);
 }

@@ -3,6 +3,7 @@
  * nt_errstr() does (libcli/util/nterr.c, Samba 4.17), so they match Samba's own audit log.
  * tests/unit/test_ntstatus.c checks every entry against the installed libsamba-errors. */
 #include <stdio.h>
+#include <string.h>
 #include "ntstatus.h"
 
 #define E(c, n) { c, "NT_STATUS_" #n }
@@ -109,6 +110,23 @@ const char *ntstatus_name(uint32_t code)
 			hi = mid;
 	}
 	return NULL;
+}
+
+int ntstatus_code(const char *name, uint32_t *code)
+{
+	size_t i;
+	unsigned int v;
+
+	for (i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+		if (!strcmp(table[i].name, name)) {
+			*code = table[i].code;
+			return 0;
+		}
+	if (sscanf(name, "NT code 0x%8x", &v) == 1) {
+		*code = v;
+		return 0;
+	}
+	return -1;
 }
 
 const char *ntstatus_str(uint32_t code, char *buf, size_t n)

@@ -16,6 +16,9 @@ const char *ntstatus_name(uint32_t code);
 /* The name, or Samba's own spelling for an unknown code ("NT code 0xc0001234"), into buf. */
 const char *ntstatus_str(uint32_t code, char *buf, size_t n);
 
+/* The code of a name as Samba spells it (or "NT code 0x..."); 0 on success. */
+int ntstatus_code(const char *name, uint32_t *code);
+
 /* "0xc000006a" */
 void ntstatus_hex(uint32_t code, char buf[11]);
 

@@ -33,17 +33,26 @@ void smbw_ctx_init(struct smbw_ctx *ctx)
 		strcpy(ctx->hostname, "unknown");
 }
 
-void smbw_format_time(const struct smbw_ctx *ctx, uint64_t mono_ns, char *buf, size_t n)
+uint64_t smbw_real_us(const struct smbw_ctx *ctx, uint64_t mono_ns)
 {
-	int64_t real = (int64_t)mono_ns + ctx->mono_to_real_ns;
-	time_t sec = (time_t)(real / 1000000000LL);
-	long usec = (long)((real % 1000000000LL) / 1000);
+	return (uint64_t)(((int64_t)mono_ns + ctx->mono_to_real_ns) / 1000);
+}
+
+void smbw_format_real_us(uint64_t real_us, char *buf, size_t n)
+{
+	time_t sec = (time_t)(real_us / 1000000);
+	long usec = (long)(real_us % 1000000);
 	struct tm tm;
 	char date[24];
 
 	gmtime_r(&sec, &tm);
 	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
 	snprintf(buf, n, "%s.%06ldZ", date, usec);
+}
+
+void smbw_format_time(const struct smbw_ctx *ctx, uint64_t mono_ns, char *buf, size_t n)
+{
+	smbw_format_real_us(smbw_real_us(ctx, mono_ns), buf, n);
 }
 
 const char *smbw_addr_ip(const struct smbw_addr *a, char *buf, size_t n)

@@ -21,6 +21,10 @@ uint64_t smbw_mono_now_ns(void);
 
 /* RFC 3339 UTC with microseconds: "2026-11-23T20:50:01.123456Z" (buf of at least 32). */
 void smbw_format_time(const struct smbw_ctx *ctx, uint64_t mono_ns, char *buf, size_t n);
+void smbw_format_real_us(uint64_t real_us, char *buf, size_t n);
+
+/* A CLOCK_MONOTONIC time from the kernel as wall-clock microseconds. */
+uint64_t smbw_real_us(const struct smbw_ctx *ctx, uint64_t mono_ns);
 
 /* "127.0.0.1", "::1", or "" when the family is unknown (buf of at least 46). */
 const char *smbw_addr_ip(const struct smbw_addr *a, char *buf, size_t n);

@@ -2,6 +2,7 @@
 /* Human-readable lines. */
 #include <stdio.h>
 #include <string.h>
+#include "detect.h"
 #include "ntstatus.h"
 #include "smb2_record.h"
 #include "text_out.h"
@@ -95,4 +96,19 @@ void text_smb2_line(char *out, size_t outsz, const struct smbw_ctx *ctx,
 		 r->e->status == 0 ? "OK" : "FAIL", dom, acct, client, ws[0] ? ws : "-", unc,
 		 r->truncated ? "..." : "", ntstatus_str(r->e->status, sbuf, sizeof(sbuf)), hex,
 		 r->e->pid);
+}
+
+void text_finding_line(char *out, size_t outsz, const struct det_finding *f, const char *action)
+{
+	static char msg[4 * 4096];
+	char ts[40];
+	const char *what = !strcmp(action, "finding_opened")	? "NEW"
+			   : !strcmp(action, "finding_updated") ? "UPDATE"
+								: "SUMMARY";
+
+	smbw_format_real_us(f->end_us, ts, sizeof(ts));
+	text_escape(f->message ? f->message : "", f->message ? strlen(f->message) : 0, msg,
+		    sizeof(msg));
+	snprintf(out, outsz, "%s FINDING %s #%llu [%s] %s\n", ts, what, (unsigned long long)f->id,
+		 det_rule_id(f), msg);
 }

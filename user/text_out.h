@@ -20,4 +20,9 @@ struct smb2_record;
 void text_smb2_line(char *out, size_t outsz, const struct smbw_ctx *ctx,
 		    const struct smb2_record *r);
 
+struct det_finding;
+
+/* One line, with '\n', for a finding. */
+void text_finding_line(char *out, size_t outsz, const struct det_finding *f, const char *action);
+
 #endif

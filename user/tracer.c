@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include "detect.h"
 #include "json_out.h"
+#include "output.h"
 #include "preflight.h"
 #include "record.h"
 #include "session_cache.h"
@@ -38,39 +40,51 @@ static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap
 struct consumer {
 	const struct smbw_opts *o;
 	struct smbw_ctx ctx;
-	struct jw jw;
+	struct output out;
 	struct smbw_stats st;
 	struct session_cache sessions;
+	struct detector *det; /* NULL with --no-findings */
 	struct smb2_record rec;  /* large: kept here, not on the stack */
-	char line[1 << 16];
 	char server[256];
-	bool output_failed;
 };
 
-/* Writes one whole record (line) to stdout; a reader never sees half of it. */
-static void emit(struct consumer *c, const char *line, size_t len)
+/* Logons and failed lookups go to the detector as well. */
+static void detect_auth(struct consumer *c, const struct smbw_auth_event *e)
 {
-	if (c->output_failed)
+	struct det_event d = { .kind = DET_LOGON };
+	char ip[64];
+
+	if (!c->det)
 		return;
-	if (fwrite(line, 1, len, stdout) != len || fflush(stdout)) {
-		c->st.output_errors++;
-		if (errno == EPIPE) {
-			c->output_failed = true;
-			stop_requested = 1;
-		}
-	}
+	d.ts_us = smbw_real_us(&c->ctx, e->ts_ns);
+	d.status = e->status;
+	d.account = e->account;
+	d.domain = e->domain;
+	d.workstation = e->workstation;
+	d.ip = smbw_addr_ip(&e->remote, ip, sizeof(ip));
+	d.port = e->remote.port;
+	det_feed(c->det, &d);
 }
 
-static void emit_jw(struct consumer *c)
+static void detect_smb2(struct consumer *c, const struct smb2_record *r)
 {
-	if (c->jw.oom) {
-		c->st.output_errors++;
+	struct det_event d = { .kind = DET_LOOKUP };
+	char ip[64];
+
+	if (!c->det || r->e->status == 0)
 		return;
-	}
-	/* jw keeps a spare byte past len for this newline */
-	c->jw.buf[c->jw.len] = '\n';
-	emit(c, c->jw.buf, c->jw.len + 1);
-	c->jw.buf[c->jw.len] = 0;
+	d.ts_us = smbw_real_us(&c->ctx, r->e->ts_ns);
+	d.status = r->e->status;
+	d.account = r->user;
+	d.domain = r->domain;
+	d.workstation = r->workstation;
+	d.ip = smbw_addr_ip(&r->e->remote, ip, sizeof(ip));
+	d.port = r->e->remote.port;
+	d.share = r->share;
+	d.path = r->path;
+	d.unc = r->unc;
+	d.is_tree = !r->is_file;
+	det_feed(c->det, &d);
 }
 
 /* The client of an smbd process (the peer of its established TCP socket, as ss(8) shows it),
@@ -117,13 +131,14 @@ static int handle_event(void *ctx, void *data, size_t size)
 		c->st.events_auth++;
 		session_cache_logon(&c->sessions, e);
 		if (c->o->json) {
-			jw_reset(&c->jw);
-			json_auth_record(&c->jw, &c->ctx, e);
-			emit_jw(c);
+			jw_reset(&c->out.jw);
+			json_auth_record(&c->out.jw, &c->ctx, e);
+			output_jw(&c->out);
 		} else {
-			text_auth_line(c->line, sizeof(c->line), &c->ctx, e);
-			emit(c, c->line, strlen(c->line));
+			text_auth_line(c->out.line, sizeof(c->out.line), &c->ctx, e);
+			output_write(&c->out, c->out.line, strlen(c->out.line));
 		}
+		detect_auth(c, e);
 	} else if (*type == SMBW_EV_SMB2 && size >= sizeof(struct smbw_smb2_event)) {
 		const struct smbw_smb2_event *e = data;
 
@@ -134,14 +149,17 @@ static int handle_event(void *ctx, void *data, size_t size)
 		else
 			c->st.events_tree++;
 		if (c->o->json) {
-			jw_reset(&c->jw);
-			json_smb2_record(&c->jw, &c->ctx, &c->rec);
-			emit_jw(c);
+			jw_reset(&c->out.jw);
+			json_smb2_record(&c->out.jw, &c->ctx, &c->rec);
+			output_jw(&c->out);
 		} else {
-			text_smb2_line(c->line, sizeof(c->line), &c->ctx, &c->rec);
-			emit(c, c->line, strlen(c->line));
+			text_smb2_line(c->out.line, sizeof(c->out.line), &c->ctx, &c->rec);
+			output_write(&c->out, c->out.line, strlen(c->out.line));
 		}
+		detect_smb2(c, &c->rec);
 	}
+	if (c->out.broken)
+		stop_requested = 1;
 	return 0;
 }
 
@@ -201,9 +219,9 @@ static void status(struct consumer *c, const char *action, const struct smbw_sta
 {
 	if (!c->o->json)
 		return;
-	jw_reset(&c->jw);
-	json_status_record(&c->jw, &c->ctx, action, st);
-	emit_jw(c);
+	jw_reset(&c->out.jw);
+	json_status_record(&c->out.jw, &c->ctx, action, st);
+	output_jw(&c->out);
 }
 
 int tracer_run(const struct smbw_opts *o)
@@ -223,8 +241,15 @@ int tracer_run(const struct smbw_opts *o)
 	verbose = o->verbose;
 	libbpf_set_print(libbpf_log);
 	c.o = o;
-	jw_init(&c.jw);
 	smbw_ctx_init(&c.ctx);
+	output_init(&c.out, o->json, &c.ctx);
+	if (!o->no_findings) {
+		c.det = det_new(&o->det, output_finding, &c.out);
+		if (!c.det) {
+			fprintf(stderr, "smbwatch: out of memory\n");
+			return 1;
+		}
+	}
 	snprintf(c.server, sizeof(c.server), "%s", o->server_name ? o->server_name : c.ctx.hostname);
 	c.server[strcspn(c.server, ".")] = 0; /* the short name, as in \\SERVER\share */
 	if (session_cache_init(&c.sessions)) {
@@ -330,16 +355,28 @@ int tracer_run(const struct smbw_opts *o)
 	}
 	/* What is already in the ring buffer still goes out. */
 	ring_buffer__consume(rb);
+	if (c.det)
+		det_finish(c.det); /* the summary of every finding */
 	read_counters(skel, &c.st);
 	c.st.cache_evictions = c.sessions.evictions;
+	c.st.output_errors = c.out.errors;
+	if (c.det) {
+		struct det_stats ds;
+
+		det_get_stats(c.det, &ds);
+		c.st.findings = ds.findings;
+		c.st.finding_updates = ds.updates;
+		c.st.evicted_keys = ds.evicted_keys;
+	}
 	if (o->count_success)
 		read_success_counts(skel, &c);
 	if (o->json)
 		status(&c, "stopped", &c.st);
 	else
-		fprintf(stderr, "smbwatch: stopped: %llu event(s), %llu dropped; probe hits: %llu "
-			"logon, %llu SMB2 error, %llu SMB2 reply, %llu tree connect\n",
+		fprintf(stderr, "smbwatch: stopped: %llu event(s), %llu dropped, %llu finding(s); "
+			"probe hits: %llu logon, %llu SMB2 error, %llu SMB2 reply, %llu tree connect\n",
 			(unsigned long long)c.st.events, (unsigned long long)c.st.dropped,
+			(unsigned long long)c.st.findings,
 			(unsigned long long)c.st.hits_auth, (unsigned long long)c.st.hits_smb2_error,
 			(unsigned long long)c.st.hits_smb2_done, (unsigned long long)c.st.hits_tcon);
 	if (!o->json)
@@ -348,7 +385,7 @@ int tracer_run(const struct smbw_opts *o)
 				c.st.success[i].pid, c.st.success[i].client[0] ? c.st.success[i].client : "?",
 				(unsigned long long)c.st.success[i].opens);
 	fflush(stdout);
-	ret = c.output_failed ? 1 : 0;
+	ret = c.out.broken ? 1 : 0;
 
 cleanup:
 	ring_buffer__free(rb);
@@ -357,6 +394,7 @@ cleanup:
 	smbwatch_bpf__destroy(skel);
 	session_cache_free(&c.sessions);
 	free(c.st.success);
-	jw_free(&c.jw);
+	det_free(c.det);
+	output_free(&c.out);
 	return ret;
 }
