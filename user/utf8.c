@@ -102,8 +102,10 @@ size_t utf16le_to_utf8(const unsigned char *in, size_t n, char *out, size_t outs
 	size_t i = 0, o = 0;
 
 	*cut = false;
-	if (!outsz)
+	if (!outsz) {
+		*cut = n > 1;
 		return 0;
+	}
 	while (i + 1 < n) {
 		unsigned int u = in[i] | (in[i + 1] << 8), cp = u;
 		size_t used = 2;
