@@ -207,10 +207,13 @@ static void replay_stream(FILE *f, const char *name, struct detector *d, struct 
 		o = json_tokener_parse_ex(tok, start, (int)(len - (start - line)));
 		if (!o || json_tokener_get_error(tok) != json_tokener_success ||
 		    tok->char_offset != (int)(len - (start - line))) {
+			enum json_tokener_error je = json_tokener_get_error(tok);
+
 			fprintf(stderr, "smbwatch: %s:%llu: not JSON (%s), skipped\n", name,
 				(unsigned long long)lineno,
-				o ? "text after the object"
-				  : json_tokener_error_desc(json_tokener_get_error(tok)));
+				o			       ? "text after the object"
+				: je == json_tokener_continue ? "the object is cut short"
+							       : json_tokener_error_desc(je));
 			json_object_put(o);
 			st->malformed++;
 			continue;
