@@ -38,7 +38,7 @@ struct key {
 	bool open;
 	uint64_t last_emit_us, emitted_logons, emitted_lookups;
 	int emitted_remaining;
-	bool emitted_lockout, emitted_lookups_rule, emitted_path;
+	bool emitted_lockout, emitted_lookups_rule, emitted_path, emitted_locked;
 	uint64_t last_us;
 	struct bucket b[DET_BUCKETS];
 };
@@ -482,6 +482,7 @@ static void emit(struct detector *d, struct key *k, const char *action)
 	k->emitted_lockout = k->f.rule_lockout;
 	k->emitted_lookups_rule = k->f.rule_lookups;
 	k->emitted_path = k->f.rule_path;
+	k->emitted_locked = k->f.locked_out;
 }
 
 static void lockout_update(struct detector *d, struct key *k, const struct det_event *e)
@@ -587,7 +588,8 @@ void det_feed(struct detector *d, const struct det_event *e)
 	changed = (k->f.rule_lockout && !k->emitted_lockout) ||
 		  (k->f.rule_lookups && !k->emitted_lookups_rule) ||
 		  (k->f.rule_path && !k->emitted_path) ||
-		  k->f.lockout_remaining != k->emitted_remaining;
+		  k->f.lockout_remaining != k->emitted_remaining ||
+		  k->f.locked_out != k->emitted_locked;
 	if (!changed && e->ts_us - k->last_emit_us >= (uint64_t)d->c.update_interval_s * 1000000 &&
 	    (k->f.total_failed_logons != k->emitted_logons ||
 	     k->f.total_failed_lookups != k->emitted_lookups))
