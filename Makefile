@@ -21,7 +21,7 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: all clean check check-unit check-integration demo vmlinux
+.PHONY: all clean check check-unit check-integration demo bench vmlinux
 
 all: $(OUT)/smbwatch $(OUT)/smbsim
 
@@ -86,8 +86,12 @@ check-integration: $(OUT)/integration-tests $(OUT)/smbwatch $(OUT)/smbsim
 
 check: check-unit check-integration
 
-demo: $(OUT)/smbwatch
+demo: $(OUT)/smbwatch $(OUT)/smbsim
 	tools/demo --no-install
+
+# Cost of tracing, as ratios in one run; writes BENCHMARKS.md (root, a few minutes).
+bench: $(OUT)/smbwatch $(OUT)/smbsim
+	tools/bench
 
 # Regenerates vmlinux.h (committed) from the running kernel's BTF.
 vmlinux:

@@ -22,6 +22,7 @@ struct sim {
 	const char *server, *user, *password, *domain, *workstation;
 	unsigned int port;
 	int encrypt;
+	int reconnect; /* a new connection (and logon) for every round */
 	unsigned long repeat;
 	double rate; /* lookups per second; 0: as fast as possible */
 	const char *search, *files;
@@ -159,7 +160,7 @@ static int write_config(char *path, size_t n)
 	return fclose(f) ? -1 : 0;
 }
 
-enum { OPT_SEARCH = 0x100, OPT_FILES, OPT_REPEAT, OPT_RATE };
+enum { OPT_SEARCH = 0x100, OPT_FILES, OPT_REPEAT, OPT_RATE, OPT_RECONNECT };
 
 static const struct argp_option options[] = {
 	{ "server", 's', "ADDR", 0, "Server address (IPv4 or name)", 0 },
@@ -173,6 +174,8 @@ static const struct argp_option options[] = {
 	{ "files", OPT_FILES, "NAMES", 0, "File names to look for in each --search entry, ','-separated", 0 },
 	{ "repeat", OPT_REPEAT, "N", 0, "Do it all N times (1)", 0 },
 	{ "rate", OPT_RATE, "OPS", 0, "At most OPS lookups per second (no limit)", 0 },
+	{ "reconnect", OPT_RECONNECT, NULL, 0,
+	  "A new connection and logon for every round (a logon storm with a wrong password)", 0 },
 	{},
 };
 
@@ -193,6 +196,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'n': sim.workstation = arg; break;
 	case 'e': sim.encrypt = 1; break;
 	case OPT_SEARCH: sim.search = arg; break;
+	case OPT_RECONNECT: sim.reconnect = 1; break;
 	case OPT_FILES: sim.files = arg; break;
 	case OPT_REPEAT:
 		sim.repeat = strtoul(arg, &end, 10);
@@ -224,28 +228,15 @@ static const struct argp argp = { options, parse_opt, "[PATH...]",
 				  "smbsim -- look up files over SMB like the KB Q278660 client", NULL,
 				  NULL, NULL };
 
-int main(int argc, char **argv)
+static SMBCCTX *new_context(const char *conf)
 {
-	SMBCCTX *ctx;
-	char conf[64];
-	unsigned long r;
-	int i, found = 0, total = 0;
+	SMBCCTX *ctx = smbc_new_context();
 
-	argp_parse(&argp, argc, argv, 0, NULL, NULL);
-	for (i = 0; i < sim.npaths; i++)
-		unescape(sim.paths[i]);
-
-	ctx = smbc_new_context();
 	if (!ctx) {
 		fprintf(stderr, "smbsim: cannot create an SMB client context\n");
-		return 1;
+		return NULL;
 	}
-	/* A client config of our own (never the host's smb.conf): libsmbclient sends the NetBIOS
-	 * name from its loadparm, not from smbc_setNetbiosName(). */
-	if (write_config(conf, sizeof(conf)) || smbc_setConfiguration(ctx, conf)) {
-		fprintf(stderr, "smbsim: cannot set up a client configuration\n");
-		return 1;
-	}
+	smbc_setConfiguration(ctx, conf);
 	smbc_setFunctionAuthDataWithContext(ctx, auth_fn);
 	smbc_setOptionUseKerberos(ctx, 0);
 	smbc_setOptionFallbackAfterKerberos(ctx, 1);
@@ -259,11 +250,43 @@ int main(int argc, char **argv)
 	if (!smbc_init_context(ctx)) {
 		fprintf(stderr, "smbsim: cannot initialise the SMB client: %s\n", strerror(errno));
 		smbc_free_context(ctx, 1);
-		return 1;
+		return NULL;
 	}
 	smbc_setOptionProtocols(ctx, "SMB2_02", "SMB3");
+	return ctx;
+}
 
+int main(int argc, char **argv)
+{
+	SMBCCTX *ctx;
+	char conf[64];
+	unsigned long r;
+	int i, found = 0, total = 0;
+	struct timespec t0, t1;
+	double secs;
+
+	argp_parse(&argp, argc, argv, 0, NULL, NULL);
+	for (i = 0; i < sim.npaths; i++)
+		unescape(sim.paths[i]);
+	/* A client config of our own (never the host's smb.conf): libsmbclient sends the NetBIOS
+	 * name from its loadparm, not from smbc_setNetbiosName(). */
+	if (write_config(conf, sizeof(conf))) {
+		fprintf(stderr, "smbsim: cannot set up a client configuration\n");
+		return 1;
+	}
+	ctx = new_context(conf);
+	if (!ctx) {
+		unlink(conf);
+		return 1;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (r = 0; r < sim.repeat; r++) {
+		if (sim.reconnect && r > 0) {
+			smbc_free_context(ctx, 1);
+			ctx = new_context(conf);
+			if (!ctx)
+				break;
+		}
 		for (i = 0; i < sim.npaths; i++, total++)
 			found += lookup(ctx, sim.paths[i]);
 		if (sim.search && sim.files) {
@@ -285,8 +308,12 @@ int main(int argc, char **argv)
 			free(files);
 		}
 	}
-	fprintf(stderr, "smbsim: %d lookup(s), %d found\n", total, found);
-	smbc_free_context(ctx, 1);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	fprintf(stderr, "smbsim: %d lookup(s), %d found, %.3f s, %.1f/s\n", total, found, secs,
+		secs > 0 ? total / secs : 0.0);
+	if (ctx)
+		smbc_free_context(ctx, 1);
 	unlink(conf);
 	return 0;
 }

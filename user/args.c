@@ -68,6 +68,7 @@ enum {
 	OPT_WATCH,
 	OPT_ALL_ACCOUNTS,
 	OPT_NO_FINDINGS,
+	OPT_RINGBUF,
 };
 
 static const struct argp_option options[] = {
@@ -84,6 +85,9 @@ static const struct argp_option options[] = {
 	  "per open)", 0 },
 	{ "server-name", OPT_SERVER_NAME, "NAME", 0,
 	  "Server name for UNC paths (\\\\NAME\\share\\...; default: this host's name)", 0 },
+	{ "ring-buffer-kb", OPT_RINGBUF, "KIB", 0,
+	  "BPF ring buffer size, a power of two from 64 (default 8192); events that do not fit "
+	  "are dropped and counted", 0 },
 	{ "verbose", 'v', NULL, 0, "Show libbpf's log messages", 0 },
 	{ NULL, 0, NULL, 0, "Detection (live and replay):", 1 },
 	{ "watch-account", OPT_WATCH, "GLOB", 0,
@@ -220,6 +224,14 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_NO_FINDINGS:
 		o->no_findings = true;
+		break;
+	case OPT_RINGBUF:
+		if (smbw_parse_ulong(arg, 64, 1048576, &v) || (v & (v - 1))) {
+			argp_error(state, "invalid ring buffer size '%s': a power of two from 64 to "
+					  "1048576 (KiB)", arg);
+			return EINVAL;
+		}
+		o->ringbuf_kb = v;
 		break;
 	case OPT_SAMBA_LIBDIR:
 		if (!*arg) {

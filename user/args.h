@@ -23,6 +23,7 @@ struct smbw_opts {
 	const char *server_name;   /* for UNC paths; NULL: this host's name */
 	struct det_config det;     /* detection thresholds and watch list */
 	bool no_findings;          /* live: events only */
+	unsigned long ringbuf_kb;  /* ring buffer size; 0: the default (8192 KiB) */
 	const char *files[256];    /* replay: the files ("-": standard input) */
 	int nfiles;
 };

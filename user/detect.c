@@ -40,6 +40,7 @@ struct key {
 	int emitted_remaining;
 	bool emitted_lockout, emitted_lookups_rule, emitted_path, emitted_locked;
 	uint64_t last_us;
+	uint64_t missing_share_us[DET_MAX_SHARES]; /* last failed connect to each */
 	struct bucket b[DET_BUCKETS];
 };
 
@@ -105,8 +106,9 @@ bool det_watched(const struct det_config *c, const char *account)
 	if (c->all_accounts)
 		return true;
 	bare_account(account, bare, sizeof(bare));
-	if (!c->nwatch)
-		return !fnmatch("SMSCliToknAcct&*", bare, FNM_CASEFOLD);
+	/* the SMS Client User Token account always; --watch-account adds to it */
+	if (!fnmatch("SMSCliToknAcct&*", bare, FNM_CASEFOLD))
+		return true;
 	for (i = 0; i < c->nwatch; i++) {
 		bare_account(c->watch[i], pat, sizeof(pat));
 		if (!fnmatch(pat, bare, FNM_CASEFOLD))
@@ -290,8 +292,8 @@ static void add_file(struct det_finding *f, const struct det_event *e)
 	struct det_file *x;
 
 	for (i = 0; i < f->nfiles; i++)
-		if (!strcmp(f->files[i].path, e->path ? e->path : "") &&
-		    !strcmp(f->files[i].share, e->share ? e->share : "")) {
+		if (!strcasecmp(f->files[i].path, e->path ? e->path : "") &&
+		    !strcasecmp(f->files[i].share, e->share ? e->share : "")) {
 			f->files[i].count++;
 			f->files[i].last_us = e->ts_us;
 			return;
@@ -350,7 +352,8 @@ static void path_search(struct detector *d, struct key *k, uint64_t now)
 	 * name never reached the server) counts as one more directory tried, once the name was
 	 * sought in at least two real ones. */
 	if (best >= 2)
-		best += f->nmissing_shares;
+		for (i = 0; i < f->nmissing_shares; i++)
+			best += k->missing_share_us[i] >= horizon;
 	f->rule_path = d->c.path_threshold && (uint32_t)best >= d->c.path_threshold;
 }
 
@@ -507,6 +510,8 @@ static void lockout_update(struct detector *d, struct key *k, const struct det_e
 	else if (d->c.lockout_threshold)
 		k->f.lockout_remaining = a->bad >= d->c.lockout_threshold ?
 						 0 : (int)(d->c.lockout_threshold - a->bad);
+	else
+		k->f.lockout_remaining = -1; /* no policy given: unknown */
 }
 
 void det_feed(struct detector *d, const struct det_event *e)
@@ -563,6 +568,8 @@ void det_feed(struct detector *d, const struct det_event *e)
 					break;
 			if (i == k->f.nmissing_shares && i < DET_MAX_SHARES)
 				copy(k->f.missing_shares[k->f.nmissing_shares++], DET_STR, e->unc);
+			if (i < DET_MAX_SHARES && e->ts_us > k->missing_share_us[i])
+				k->missing_share_us[i] = e->ts_us;
 		} else {
 			add_file(&k->f, e);
 		}

@@ -32,9 +32,9 @@ struct det_config {
 	uint32_t lockout_threshold; /* the domain's "account lockout threshold"; 0: unknown */
 	uint32_t lockout_window_s;  /* "reset account lockout counter after" (default 1800) */
 	uint32_t update_interval_s; /* at most one update per finding this often (default 10) */
-	uint32_t max_keys;          /* (account, client) pairs tracked (default 10000) */
+	uint32_t max_keys;          /* (account, client) pairs tracked (default 4000) */
 	bool all_accounts;
-	const char *watch[DET_MAX_WATCH]; /* globs; default "SMSCliToknAcct&*" */
+	const char *watch[DET_MAX_WATCH]; /* globs watched besides "SMSCliToknAcct&*" */
 	int nwatch;
 };
 

@@ -303,6 +303,15 @@ void json_status_record(struct jw *w, const struct smbw_ctx *ctx, const char *ac
 		jw_u64(w, "findings", st->findings);
 		jw_u64(w, "finding_updates", st->finding_updates);
 		jw_u64(w, "detector_evictions", st->evicted_keys);
+		{
+			char cpu[32];
+
+			/* what smbwatch itself cost: CPU seconds (as a JSON number) and peak RSS */
+			snprintf(cpu, sizeof(cpu), "%.3f", st->cpu_s);
+			key(w, "cpu_s");
+			puts_(w, cpu);
+			jw_u64(w, "peak_rss_kb", st->peak_rss_kb);
+		}
 		/* What tracing cost smbd: probe hits per attach point. */
 		jw_obj_begin(w, "probe_hits");
 		jw_u64(w, "auth", st->hits_auth);

@@ -65,6 +65,8 @@ struct smbw_stats {
 	uint64_t output_errors;  /* records that could not be written */
 	uint64_t cache_evictions; /* logon identities replaced for lack of room */
 	uint64_t findings, finding_updates, evicted_keys; /* from the detector */
+	double cpu_s;          /* smbwatch's own CPU time, user + system */
+	uint64_t peak_rss_kb;  /* and its peak resident memory */
 	/* --count-success: successful opens per smbd process, with its client */
 	struct smbw_success_count {
 		uint32_t pid;

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 #include "record.h"
@@ -70,4 +71,17 @@ size_t smbw_field_len(const char *s, size_t size, int truncated)
 	size_t n = strnlen(s, size);
 
 	return truncated ? utf8_trim_incomplete(s, n) : n;
+}
+
+void smbw_self_usage(double *cpu_s, uint64_t *peak_rss_kb)
+{
+	struct rusage ru;
+
+	*cpu_s = 0;
+	*peak_rss_kb = 0;
+	if (getrusage(RUSAGE_SELF, &ru))
+		return;
+	*cpu_s = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+		 (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+	*peak_rss_kb = (uint64_t)ru.ru_maxrss;
 }

@@ -29,6 +29,9 @@ uint64_t smbw_real_us(const struct smbw_ctx *ctx, uint64_t mono_ns);
 /* "127.0.0.1", "::1", or "" when the family is unknown (buf of at least 46). */
 const char *smbw_addr_ip(const struct smbw_addr *a, char *buf, size_t n);
 
+/* This process's CPU seconds (user + system) and peak RSS in KiB, from getrusage(2). */
+void smbw_self_usage(double *cpu_s, uint64_t *peak_rss_kb);
+
 /* The length of a fixed-size field from the kernel, and when it was cut, the length of the
  * part to keep so that it still ends on a whole UTF-8 character. */
 size_t smbw_field_len(const char *s, size_t size, int truncated);

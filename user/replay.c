@@ -3,6 +3,7 @@
  * smbwatch.file, smbwatch.tree) and Samba's auth_json_audit lines ({"type":"Authentication",
  * "Authentication":{...}}, also with a "JSON Authentication: " log prefix). */
 #include <errno.h>
+#include <stdbool.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +41,8 @@ int replay_parse_time(const char *s, uint64_t *us)
 		return -1;
 	p = s + 19;
 	if (*p == '.') {
+		if (p[1] < '0' || p[1] > '9')
+			return -1; /* a dot needs digits */
 		for (p++; *p >= '0' && *p <= '9'; p++) {
 			usec += (*p - '0') * scale;
 			scale /= 10;
@@ -54,13 +57,22 @@ int replay_parse_time(const char *s, uint64_t *us)
 			return -1;
 		if (p[3] == ':' ? digits(p + 4, 2, &om) : digits(p + 3, 2, &om))
 			return -1;
+		if (oh > 23 || om > 59)
+			return -1;
 		off = (oh * 60 + om) * 60 * (*p == '-' ? -1 : 1);
 		p += p[3] == ':' ? 6 : 5;
 	} else if (*p) {
 		return -1;
 	}
-	if (*p || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+	if (*p || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || sec > 60)
 		return -1;
+	{
+		static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+		bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+		if (d > mdays[mo - 1] + (mo == 2 && leap))
+			return -1;
+	}
 	tm.tm_year = y - 1900;
 	tm.tm_mon = mo - 1;
 	tm.tm_mday = d;
@@ -245,6 +257,8 @@ int replay_run(const struct smbw_opts *o)
 	struct detector *d;
 	struct replay_stats st = {};
 	struct det_stats ds;
+	double cpu_s, elapsed;
+	uint64_t rss_kb, t0 = smbw_mono_now_ns();
 	int i, ret = 0;
 
 	smbw_ctx_init(&ctx);
@@ -269,6 +283,8 @@ int replay_run(const struct smbw_opts *o)
 	}
 	det_finish(d);
 	det_get_stats(d, &ds);
+	smbw_self_usage(&cpu_s, &rss_kb);
+	elapsed = (double)(smbw_mono_now_ns() - t0) / 1e9;
 	if (o->json) {
 		jw_reset(&out.jw);
 		jw_obj_begin(&out.jw, NULL);
@@ -285,15 +301,19 @@ int replay_run(const struct smbw_opts *o)
 		jw_u64(&out.jw, "findings", ds.findings);
 		jw_u64(&out.jw, "finding_updates", ds.updates);
 		jw_u64(&out.jw, "detector_evictions", ds.evicted_keys);
+		jw_u64(&out.jw, "elapsed_us", (uint64_t)(elapsed * 1e6));
+		jw_u64(&out.jw, "records_per_s", elapsed > 0 ? (uint64_t)((double)st.lines / elapsed) : 0);
+		jw_u64(&out.jw, "cpu_us", (uint64_t)(cpu_s * 1e6));
+		jw_u64(&out.jw, "peak_rss_kb", rss_kb);
 		jw_obj_end(&out.jw);
 		jw_obj_end(&out.jw);
 		output_jw(&out);
 	} else {
 		fprintf(stderr, "smbwatch: replayed %llu line(s): %llu event(s), %llu passed over, "
-				"%llu malformed; %llu finding(s)\n",
+				"%llu malformed; %llu finding(s); %.2f s, peak RSS %llu KiB\n",
 			(unsigned long long)st.lines, (unsigned long long)st.events,
 			(unsigned long long)st.skipped, (unsigned long long)st.malformed,
-			(unsigned long long)ds.findings);
+			(unsigned long long)ds.findings, elapsed, (unsigned long long)rss_kb);
 	}
 	det_free(d);
 	output_free(&out);

@@ -280,6 +280,11 @@ int tracer_run(const struct smbw_opts *o)
 	skel->rodata->filter_local_port = (__u16)o->port;
 	skel->rodata->count_success_opens = o->count_success;
 	skel->rodata->emit_success_opens = o->all_opens;
+	if (o->ringbuf_kb &&
+	    bpf_map__set_max_entries(skel->maps.events, (__u32)(o->ringbuf_kb * 1024))) {
+		fprintf(stderr, "smbwatch: cannot size the ring buffer to %lu KiB\n", o->ringbuf_kb);
+		goto cleanup;
+	}
 
 	/* Load and verify. */
 	err = smbwatch_bpf__load(skel);
@@ -360,6 +365,7 @@ int tracer_run(const struct smbw_opts *o)
 	read_counters(skel, &c.st);
 	c.st.cache_evictions = c.sessions.evictions;
 	c.st.output_errors = c.out.errors;
+	smbw_self_usage(&c.st.cpu_s, &c.st.peak_rss_kb);
 	if (c.det) {
 		struct det_stats ds;
 

@@ -1,0 +1,1067 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The detector: sliding windows, one finding per (account, client) opened once and updated
+ * (not repeated), the lockout countdown, PATH searches, account matching, the summary and the
+ * bounded key table. Findings are recorded by a callback into a static table. */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include "args.h"
+#include "detect.h"
+
+#define T0 1795467141000000ULL /* 2026-11-23T20:52:21Z, a whole second */
+#define S(x) ((uint64_t)(x) * 1000000ULL)
+
+#define OK 0x00000000U
+#define WRONG_PASSWORD 0xc000006aU
+#define NO_SUCH_USER 0xc0000064U
+#define ACCOUNT_LOCKED_OUT 0xc0000234U
+#define OBJECT_NAME_NOT_FOUND 0xc0000034U
+#define BAD_NETWORK_NAME 0xc00000ccU
+
+#define ACCT "SMSCliToknAcct&"
+#define IP "10.0.0.5"
+
+/* One emitted finding, copied out of the callback (the message is only valid during it). */
+struct rec {
+	char action[32];
+	struct det_finding f;
+	char msg[4096];
+	char rule_id[64];
+};
+
+#define MAX_RECS 256
+static struct rec recs[MAX_RECS];
+static int nrecs;
+static int cookie;
+static struct det_config cfg;
+static struct detector *det;
+
+static void record(void *arg, const struct det_finding *f, const char *action)
+{
+	struct rec *r;
+
+	cr_assert_eq(arg, &cookie, "the callback gets the detector's arg");
+	cr_assert_lt(nrecs, MAX_RECS, "too many findings emitted");
+	cr_assert_not_null(f->message, "a finding always has a message");
+	r = &recs[nrecs++];
+	snprintf(r->action, sizeof(r->action), "%s", action);
+	r->f = *f;
+	r->f.message = NULL;
+	snprintf(r->msg, sizeof(r->msg), "%s", f->message);
+	snprintf(r->rule_id, sizeof(r->rule_id), "%s", det_rule_id(f));
+}
+
+static void setup(void)
+{
+	det_config_defaults(&cfg);
+	nrecs = 0;
+	det = NULL;
+}
+
+static void teardown(void)
+{
+	det_free(det);
+}
+
+TestSuite(detect, .init = setup, .fini = teardown);
+
+/* Creates the detector from cfg, once the test has set it up. */
+static void start(void)
+{
+	det = det_new(&cfg, record, &cookie);
+	cr_assert_not_null(det);
+}
+
+static void logon_from(uint64_t ts, uint32_t status, const char *account, const char *ip)
+{
+	struct det_event e = {
+		.kind = DET_LOGON,
+		.ts_us = ts,
+		.status = status,
+		.account = account,
+		.domain = "CORP",
+		.workstation = "WS042",
+		.ip = ip,
+		.port = 55326,
+	};
+
+	det_feed(det, &e);
+}
+
+static void logon(uint64_t ts, uint32_t status)
+{
+	logon_from(ts, status, ACCT, IP);
+}
+
+/* A failed open of path (inside share) on \\FILESRV. */
+static void lookup_from(uint64_t ts, const char *account, const char *ip, const char *share,
+			const char *path)
+{
+	char unc[512], *p;
+	struct det_event e = {
+		.kind = DET_LOOKUP,
+		.ts_us = ts,
+		.status = OBJECT_NAME_NOT_FOUND,
+		.account = account,
+		.domain = "CORP",
+		.workstation = "WS042",
+		.ip = ip,
+		.port = 55326,
+		.share = share,
+		.path = path,
+		.unc = unc,
+	};
+
+	snprintf(unc, sizeof(unc), "\\\\FILESRV\\%s\\%s", share, path);
+	for (p = unc; *p; p++)
+		if (*p == '/')
+			*p = '\\';
+	det_feed(det, &e);
+}
+
+static void lookup(uint64_t ts, const char *share, const char *path)
+{
+	lookup_from(ts, ACCT, IP, share, path);
+}
+
+/* A failed connect to a share that does not exist. */
+static void tree_fail(uint64_t ts, const char *share)
+{
+	char unc[256];
+	struct det_event e = {
+		.kind = DET_LOOKUP,
+		.ts_us = ts,
+		.status = BAD_NETWORK_NAME,
+		.account = ACCT,
+		.domain = "CORP",
+		.workstation = "WS042",
+		.ip = IP,
+		.port = 55326,
+		.share = share,
+		.unc = unc,
+		.is_tree = true,
+	};
+
+	snprintf(unc, sizeof(unc), "\\\\FILESRV\\%s", share);
+	det_feed(det, &e);
+}
+
+static int count(const char *action)
+{
+	int i, n = 0;
+
+	for (i = 0; i < nrecs; i++)
+		if (!strcmp(recs[i].action, action))
+			n++;
+	return n;
+}
+
+static const struct rec *last(void)
+{
+	cr_assert_gt(nrecs, 0, "no finding emitted");
+	return &recs[nrecs - 1];
+}
+
+static struct det_stats stats(void)
+{
+	struct det_stats s;
+
+	memset(&s, 0xff, sizeof(s));
+	det_get_stats(det, &s);
+	return s;
+}
+
+/* Whether the PATH-search directories of r include (share, path). */
+static bool path_has(const struct rec *r, const char *share, const char *path)
+{
+	int i;
+
+	for (i = 0; i < r->f.npath_files; i++) {
+		const struct det_file *x = &r->f.files[r->f.path_files[i]];
+
+		if (!strcmp(x->share, share) && !strcmp(x->path, path))
+			return true;
+	}
+	return false;
+}
+
+/* --- configuration --- */
+
+Test(detect, config_defaults)
+{
+	struct det_config c;
+
+	memset(&c, 0xa5, sizeof(c));
+	det_config_defaults(&c);
+	cr_assert_eq(c.window_s, 300);
+	cr_assert_eq(c.logon_threshold, 3);
+	cr_assert_eq(c.lookup_threshold, 10);
+	cr_assert_eq(c.path_threshold, 3);
+	cr_assert_eq(c.lockout_threshold, 0);
+	cr_assert_eq(c.lockout_window_s, 1800);
+	cr_assert_eq(c.update_interval_s, 10);
+	cr_assert_not(c.all_accounts);
+	cr_assert_eq(c.nwatch, 0);
+}
+
+/* README: "at most 4000 (account, client) pairs" (detect.h's comment says 10000). */
+Test(detect, config_default_max_keys)
+{
+	struct det_config c;
+
+	det_config_defaults(&c);
+	cr_assert_eq(c.max_keys, 4000);
+}
+
+/* --- thresholds and windows --- */
+
+Test(detect, below_threshold_no_finding)
+{
+	struct det_stats s;
+
+	start();
+	logon(T0, NO_SUCH_USER);
+	logon(T0 + S(1), NO_SUCH_USER);
+	cr_assert_eq(nrecs, 0);
+	s = stats();
+	cr_assert_eq(s.events, 2);
+	cr_assert_eq(s.ignored, 0);
+	cr_assert_eq(s.findings, 0);
+	cr_assert_eq(s.updates, 0);
+	det_finish(det);
+	cr_assert_eq(nrecs, 0, "no summary for a finding that never opened");
+}
+
+Test(detect, threshold_opens_exactly_one_finding)
+{
+	const struct rec *r;
+	struct det_stats s;
+	int i;
+
+	start();
+	for (i = 0; i < 5; i++)
+		logon(T0 + (uint64_t)i * 100000, NO_SUCH_USER);
+	cr_assert_eq(nrecs, 1);
+	r = &recs[0];
+	cr_assert_str_eq(r->action, "finding_opened");
+	cr_assert_eq(r->f.id, 1);
+	cr_assert_str_eq(r->f.account, ACCT);
+	cr_assert_str_eq(r->f.domain, "CORP");
+	cr_assert_str_eq(r->f.ip, IP);
+	cr_assert_str_eq(r->f.workstation, "WS042");
+	cr_assert_eq(r->f.failed_logons, 3);
+	cr_assert_eq(r->f.total_failed_logons, 3);
+	cr_assert_eq(r->f.failed_lookups, 0);
+	cr_assert_eq(r->f.start_us, T0);
+	cr_assert_eq(r->f.end_us, T0 + 200000);
+	cr_assert_eq(r->f.window_s, 300);
+	cr_assert(r->f.rule_lockout);
+	cr_assert_not(r->f.rule_lookups);
+	cr_assert_not(r->f.rule_path);
+	cr_assert_eq(r->f.n_logon_statuses, 1);
+	cr_assert_eq(r->f.logon_statuses[0].status, NO_SUCH_USER);
+	cr_assert_eq(r->f.logon_statuses[0].count, 3);
+	cr_assert_eq(r->f.lockout_remaining, -1);
+	cr_assert_not(r->f.locked_out);
+	cr_assert_str_eq(r->rule_id, "smbwatch-lockout-risk");
+	cr_assert_str_eq(det_rule_name(&r->f),
+			 "Lockout risk: repeated failed logons of one account from one client");
+	s = stats();
+	cr_assert_eq(s.events, 5);
+	cr_assert_eq(s.findings, 1);
+	cr_assert_eq(s.updates, 0);
+}
+
+/* window 60 s: 60 slices of 1 s. An event 61 s old no longer counts. */
+Test(detect, window_slides_logons_out)
+{
+	cfg.window_s = 60;
+	start();
+	logon(T0, NO_SUCH_USER);
+	logon(T0 + S(30), NO_SUCH_USER);
+	logon(T0 + S(61), NO_SUCH_USER);
+	cr_assert_eq(nrecs, 0, "the first logon left the window");
+	logon(T0 + S(62), NO_SUCH_USER);
+	cr_assert_eq(nrecs, 1);
+	cr_assert_str_eq(recs[0].action, "finding_opened");
+	cr_assert_eq(recs[0].f.failed_logons, 3);
+	cr_assert_eq(recs[0].f.total_failed_logons, 4);
+	cr_assert_eq(recs[0].f.window_s, 60);
+}
+
+Test(detect, window_keeps_recent_events)
+{
+	cfg.window_s = 60;
+	start();
+	logon(T0, NO_SUCH_USER);
+	logon(T0 + S(30), NO_SUCH_USER);
+	logon(T0 + S(59), NO_SUCH_USER);
+	cr_assert_eq(nrecs, 1);
+	cr_assert_eq(recs[0].f.failed_logons, 3);
+}
+
+Test(detect, window_slides_lookups_out)
+{
+	cfg.window_s = 60;
+	cfg.lookup_threshold = 3;
+	start();
+	lookup(T0, "apps", "a1.txt");
+	lookup(T0 + S(1), "apps", "a2.txt");
+	lookup(T0 + S(100), "apps", "a3.txt");
+	lookup(T0 + S(101), "apps", "a4.txt");
+	cr_assert_eq(nrecs, 0);
+	lookup(T0 + S(102), "apps", "a5.txt");
+	cr_assert_eq(nrecs, 1);
+	cr_assert(recs[0].f.rule_lookups);
+	cr_assert_not(recs[0].f.rule_path);
+	cr_assert_eq(recs[0].f.failed_lookups, 3);
+	cr_assert_eq(recs[0].f.total_failed_lookups, 5);
+	cr_assert_str_eq(recs[0].rule_id, "smbwatch-failed-lookups");
+	cr_assert_str_eq(det_rule_name(&recs[0].f),
+			 "Repeated failed lookups: one account from one client");
+}
+
+/* 100 failed lookups in one second: one finding, opened once, no repeat records. */
+Test(detect, burst_gives_one_record_then_timed_updates)
+{
+	struct det_stats s;
+	int i;
+
+	start();
+	for (i = 0; i < 100; i++)
+		lookup(T0 + (uint64_t)i * 10000, "apps", "bin/cwcsp.dll");
+	cr_assert_eq(nrecs, 1);
+	cr_assert_str_eq(recs[0].action, "finding_opened");
+	cr_assert_eq(recs[0].f.failed_lookups, 10);
+	cr_assert_eq(recs[0].f.nfiles, 1);
+	cr_assert_eq(recs[0].f.files[0].count, 10);
+
+	lookup(T0 + S(5), "apps", "bin/cwcsp.dll");
+	cr_assert_eq(nrecs, 1, "no update before update_interval");
+	lookup(T0 + S(11), "apps", "bin/cwcsp.dll");
+	cr_assert_eq(nrecs, 2);
+	cr_assert_str_eq(recs[1].action, "finding_updated");
+	cr_assert_eq(recs[1].f.id, 1);
+	cr_assert_eq(recs[1].f.total_failed_lookups, 102);
+	cr_assert_eq(recs[1].f.failed_lookups, 102);
+	cr_assert_eq(recs[1].f.files[0].count, 102);
+
+	/* the interval counts from the last record */
+	lookup(T0 + S(20), "apps", "bin/cwcsp.dll");
+	cr_assert_eq(nrecs, 2);
+	lookup(T0 + S(21), "apps", "bin/cwcsp.dll");
+	cr_assert_eq(nrecs, 3);
+	cr_assert_eq(recs[2].f.total_failed_lookups, 104);
+
+	s = stats();
+	cr_assert_eq(s.events, 104);
+	cr_assert_eq(s.findings, 1);
+	cr_assert_eq(s.updates, 2);
+	cr_assert_eq(count("finding_opened"), 1);
+	cr_assert_eq(count("finding_updated"), 2);
+}
+
+/* Quiet counts (nothing new) give no update, whatever the time. */
+Test(detect, no_update_without_new_events)
+{
+	start();
+	logon(T0, NO_SUCH_USER);
+	logon(T0, NO_SUCH_USER);
+	logon(T0, NO_SUCH_USER);
+	cr_assert_eq(nrecs, 1);
+	logon_from(T0 + S(100), OK, ACCT, IP); /* a success: no failure counted */
+	cr_assert_eq(nrecs, 1);
+}
+
+/* --- one finding per (account, client) --- */
+
+Test(detect, logons_and_lookups_share_one_finding)
+{
+	const struct rec *r;
+	char path[32];
+	int i;
+
+	start();
+	for (i = 0; i < 3; i++)
+		logon(T0, NO_SUCH_USER);
+	cr_assert_eq(nrecs, 1);
+	cr_assert(recs[0].f.rule_lockout);
+	cr_assert_not(recs[0].f.rule_lookups);
+	/* the same account spelt otherwise */
+	for (i = 0; i < 10; i++) {
+		snprintf(path, sizeof(path), "dir%d/f%d.txt", i, i);
+		lookup_from(T0 + S(1), "corp\\smsclitoknacct&", IP, "apps", path);
+	}
+	cr_assert_eq(nrecs, 2);
+	r = &recs[1];
+	cr_assert_str_eq(r->action, "finding_updated", "a new rule holds: updated, not opened");
+	cr_assert_eq(r->f.id, 1);
+	cr_assert(r->f.rule_lockout);
+	cr_assert(r->f.rule_lookups);
+	cr_assert_eq(r->f.failed_logons, 3);
+	cr_assert_eq(r->f.failed_lookups, 10);
+	cr_assert_eq(r->f.total_failed_logons, 3);
+	cr_assert_eq(r->f.total_failed_lookups, 10);
+	cr_assert_eq(r->f.nfiles, 10);
+	cr_assert_str_eq(r->f.account, ACCT);
+	cr_assert_str_eq(r->rule_id, "smbwatch-lockout-risk");
+	cr_assert_not_null(strstr(r->msg, "3 failed logons (NO_SUCH_USER x3) and 10 failed lookups "
+					  "in the last 300 s"), "%s", r->msg);
+	cr_assert_eq(stats().findings, 1);
+}
+
+Test(detect, different_ips_different_findings)
+{
+	static const char *const ips[] = { "10.0.0.5", "10.0.0.6", "2001:db8::6" };
+	int i, j;
+
+	start();
+	for (i = 0; i < 3; i++)
+		for (j = 0; j < 3; j++)
+			logon_from(T0 + S(i), NO_SUCH_USER, ACCT, ips[i]);
+	cr_assert_eq(nrecs, 3);
+	for (i = 0; i < 3; i++) {
+		cr_assert_str_eq(recs[i].action, "finding_opened");
+		cr_assert_eq(recs[i].f.id, (uint64_t)i + 1);
+		cr_assert_str_eq(recs[i].f.ip, ips[i]);
+		cr_assert_eq(recs[i].f.failed_logons, 3);
+		cr_assert_eq(recs[i].f.total_failed_logons, 3);
+	}
+	cr_assert_eq(stats().findings, 3);
+}
+
+Test(detect, different_accounts_different_findings)
+{
+	cfg.all_accounts = true;
+	start();
+	logon_from(T0, NO_SUCH_USER, "alice", IP);
+	logon_from(T0, NO_SUCH_USER, "bob", IP);
+	logon_from(T0, NO_SUCH_USER, "alice", IP);
+	logon_from(T0, NO_SUCH_USER, "bob", IP);
+	cr_assert_eq(nrecs, 0);
+	logon_from(T0, NO_SUCH_USER, "ALICE", IP);
+	cr_assert_eq(nrecs, 1);
+	cr_assert_str_eq(recs[0].f.account, "alice");
+	cr_assert_eq(recs[0].f.failed_logons, 3);
+}
+
+/* --- lockout countdown --- */
+
+Test(detect, countdown_two_bad_leaves_three)
+{
+	cfg.lockout_threshold = 5;
+	cfg.logon_threshold = 1;
+	start();
+	logon(T0, WRONG_PASSWORD);
+	cr_assert_eq(nrecs, 1);
+	cr_assert_eq(recs[0].f.lockout_remaining, 4);
+	logon(T0 + S(1), WRONG_PASSWORD);
+	cr_assert_eq(nrecs, 2, "the countdown moved: an update at once");
+	cr_assert_str_eq(recs[1].action, "finding_updated");
+	cr_assert_eq(recs[1].f.lockout_remaining, 3);
+	cr_assert_not(recs[1].f.locked_out);
+	cr_assert_not_null(strstr(recs[1].msg, "; 3 more bad passwords and SMSCliToknAcct& is "
+					       "locked out."), "%s", recs[1].msg);
+}
+
+Test(detect, countdown_success_resets)
+{
+	cfg.lockout_threshold = 5;
+	cfg.logon_threshold = 1;
+	start();
+	logon(T0, WRONG_PASSWORD);
+	logon(T0 + S(1), WRONG_PASSWORD);
+	cr_assert_eq(last()->f.lockout_remaining, 3);
+	logon(T0 + S(2), OK);
+	cr_assert_eq(nrecs, 2, "a successful logon is no finding record");
+	logon(T0 + S(3), WRONG_PASSWORD);
+	cr_assert_eq(nrecs, 3);
+	cr_assert_eq(last()->f.lockout_remaining, 4);
+	cr_assert_eq(last()->f.total_failed_logons, 3);
+}
+
+Test(detect, countdown_lockout_window_expiry_resets)
+{
+	cfg.lockout_threshold = 5;
+	cfg.logon_threshold = 1;
+	cfg.lockout_window_s = 1800;
+	start();
+	logon(T0, WRONG_PASSWORD);
+	logon(T0 + S(1), WRONG_PASSWORD);
+	cr_assert_eq(last()->f.lockout_remaining, 3);
+	logon(T0 + S(1001), WRONG_PASSWORD); /* 1000 s after the last bad one: still counted */
+	cr_assert_eq(last()->f.lockout_remaining, 2);
+	logon(T0 + S(1001 + 1801), WRONG_PASSWORD); /* 1801 s of quiet: the count restarts */
+	cr_assert_str_eq(last()->action, "finding_updated");
+	cr_assert_eq(last()->f.lockout_remaining, 4);
+	cr_assert_eq(last()->f.id, 1);
+}
+
+Test(detect, countdown_account_locked_out)
+{
+	const struct rec *r;
+
+	cfg.lockout_threshold = 5;
+	start();
+	logon(T0, ACCOUNT_LOCKED_OUT);
+	cr_assert_eq(nrecs, 1, "ACCOUNT_LOCKED_OUT opens a finding below the logon threshold");
+	r = &recs[0];
+	cr_assert_str_eq(r->action, "finding_opened");
+	cr_assert(r->f.rule_lockout);
+	cr_assert(r->f.locked_out);
+	cr_assert_eq(r->f.lockout_remaining, 0);
+	cr_assert_eq(r->f.failed_logons, 1);
+	cr_assert_str_eq(r->rule_id, "smbwatch-lockout-risk");
+	cr_assert_str_eq(r->msg, "CORP\\SMSCliToknAcct& from 10.0.0.5 (WS042): 1 failed logon "
+				 "(ACCOUNT_LOCKED_OUT x1) in the last 300 s; the account is "
+				 "locked out.");
+}
+
+Test(detect, countdown_locked_out_without_policy)
+{
+	start();
+	logon(T0, ACCOUNT_LOCKED_OUT);
+	cr_assert_eq(nrecs, 1);
+	cr_assert(recs[0].f.locked_out);
+	cr_assert_eq(recs[0].f.lockout_remaining, 0);
+}
+
+Test(detect, countdown_success_unlocks)
+{
+	cfg.lockout_threshold = 5;
+	start();
+	logon(T0, ACCOUNT_LOCKED_OUT);
+	logon(T0 + S(1), OK);
+	logon(T0 + S(20), NO_SUCH_USER);
+	cr_assert_eq(nrecs, 2);
+	cr_assert_str_eq(recs[1].action, "finding_updated");
+	cr_assert_not(recs[1].f.locked_out);
+	cr_assert_eq(recs[1].f.lockout_remaining, 5);
+}
+
+Test(detect, countdown_success_after_lockout_without_policy)
+{
+	/* Regression (was a bug): with no lockout_threshold, a successful logon after ACCOUNT_LOCKED_OUT clears
+	 * locked_out but leaves lockout_remaining at 0 (lockout_update() only recomputes it when
+	 * a threshold is configured), so the finding reads "the lockout threshold is reached"
+	 * for an account that just logged on. Expected -1 ("no policy given"). */
+	start();
+	logon(T0, ACCOUNT_LOCKED_OUT);
+	logon(T0 + S(1), OK);
+	logon(T0 + S(20), NO_SUCH_USER);
+	cr_assert_eq(nrecs, 2);
+	cr_assert_not(recs[1].f.locked_out);
+	cr_assert_eq(recs[1].f.lockout_remaining, -1, "got %d", recs[1].f.lockout_remaining);
+	cr_assert_null(strstr(recs[1].msg, "lockout threshold is reached"), "%s", recs[1].msg);
+}
+
+Test(detect, countdown_reaches_zero)
+{
+	int i;
+
+	cfg.lockout_threshold = 5;
+	cfg.logon_threshold = 1;
+	start();
+	for (i = 0; i < 5; i++)
+		logon(T0 + (uint64_t)i * 1000, WRONG_PASSWORD);
+	cr_assert_eq(nrecs, 5, "one record per step of the countdown");
+	for (i = 0; i < 5; i++)
+		cr_assert_eq(recs[i].f.lockout_remaining, 4 - i);
+	cr_assert_not(last()->f.locked_out);
+	cr_assert_not_null(strstr(last()->msg, "; the lockout threshold is reached."), "%s",
+			   last()->msg);
+	logon(T0 + 6000, WRONG_PASSWORD);
+	cr_assert_eq(nrecs, 5, "0 stays 0: no update");
+	logon(T0 + 7000, ACCOUNT_LOCKED_OUT);
+	cr_assert_eq(nrecs, 6, "the account became locked: an update at once");
+	cr_assert_str_eq(last()->action, "finding_updated");
+	cr_assert(last()->f.locked_out);
+	cr_assert_eq(last()->f.lockout_remaining, 0);
+	cr_assert_not_null(strstr(last()->msg, "; the account is locked out."), "%s", last()->msg);
+}
+
+Test(detect, countdown_ignores_no_such_user)
+{
+	cfg.lockout_threshold = 5;
+	start();
+	logon(T0, NO_SUCH_USER);
+	logon(T0, NO_SUCH_USER);
+	logon(T0, NO_SUCH_USER);
+	cr_assert_eq(nrecs, 1);
+	cr_assert_eq(recs[0].f.lockout_remaining, 5);
+	logon(T0 + S(1), WRONG_PASSWORD);
+	cr_assert_eq(nrecs, 2);
+	cr_assert_eq(recs[1].f.lockout_remaining, 4);
+	logon(T0 + S(2), NO_SUCH_USER);
+	logon(T0 + S(3), NO_SUCH_USER);
+	cr_assert_eq(nrecs, 2, "NO_SUCH_USER does not move the countdown");
+	logon(T0 + S(4), WRONG_PASSWORD);
+	cr_assert_eq(nrecs, 3);
+	cr_assert_eq(recs[2].f.lockout_remaining, 3);
+	cr_assert_eq(recs[2].f.total_failed_logons, 7);
+}
+
+Test(detect, countdown_without_policy_is_minus_one)
+{
+	start();
+	logon(T0, WRONG_PASSWORD);
+	logon(T0, WRONG_PASSWORD);
+	logon(T0, WRONG_PASSWORD);
+	cr_assert_eq(nrecs, 1);
+	cr_assert_eq(recs[0].f.lockout_remaining, -1);
+	cr_assert_not(recs[0].f.locked_out);
+	cr_assert_str_eq(recs[0].msg, "CORP\\SMSCliToknAcct& from 10.0.0.5 (WS042): 3 failed "
+				      "logons (WRONG_PASSWORD x3) in the last 300 s.");
+}
+
+/* The domain controller counts per account: bad passwords from every client add up. */
+Test(detect, countdown_is_per_account)
+{
+	cfg.lockout_threshold = 5;
+	cfg.logon_threshold = 1;
+	start();
+	logon_from(T0, WRONG_PASSWORD, ACCT, "10.0.0.5");
+	logon_from(T0 + S(1), WRONG_PASSWORD, ACCT, "10.0.0.5");
+	logon_from(T0 + S(2), WRONG_PASSWORD, "CORP\\smsclitoknacct&", "10.0.0.6");
+	cr_assert_eq(nrecs, 3);
+	cr_assert_str_eq(recs[2].action, "finding_opened");
+	cr_assert_str_eq(recs[2].f.ip, "10.0.0.6");
+	cr_assert_eq(recs[2].f.id, 2);
+	cr_assert_eq(recs[2].f.lockout_remaining, 2);
+}
+
+/* --- PATH search --- */
+
+Test(detect, path_search_groups_one_name)
+{
+	const struct rec *r;
+
+	start();
+	lookup(T0, "apps", "cwcsp.dll");
+	lookup(T0 + S(1), "apps", "cwcsp.dll");
+	lookup(T0 + S(2), "apps", "bin/cwcsp.dll");
+	cr_assert_eq(nrecs, 0, "two directories are not a PATH search");
+	lookup(T0 + S(3), "tools", "cwcsp.dll");
+	cr_assert_eq(nrecs, 1);
+	r = &recs[0];
+	cr_assert_str_eq(r->action, "finding_opened");
+	cr_assert(r->f.rule_path);
+	cr_assert_not(r->f.rule_lookups);
+	cr_assert_not(r->f.rule_lockout);
+	cr_assert_str_eq(r->f.path_name, "cwcsp.dll");
+	cr_assert_eq(r->f.npath_files, 3);
+	cr_assert(path_has(r, "apps", "cwcsp.dll"));
+	cr_assert(path_has(r, "apps", "bin/cwcsp.dll"));
+	cr_assert(path_has(r, "tools", "cwcsp.dll"));
+	cr_assert_str_eq(r->f.server, "FILESRV");
+	cr_assert_eq(r->f.nfiles, 3);
+	cr_assert_eq(r->f.failed_lookups, 4);
+	cr_assert_str_eq(r->rule_id, "smbwatch-path-search");
+	cr_assert_str_eq(det_rule_name(&r->f),
+			 "PATH search: one file sought in several directories or shares");
+	/* the most sought first, then by path */
+	cr_assert_str_eq(r->msg, "CORP\\SMSCliToknAcct& from 10.0.0.5 (WS042): 4 failed lookups in "
+				 "the last 300 s; it looks for cwcsp.dll in \\\\FILESRV\\apps, "
+				 "\\\\FILESRV\\apps\\bin, \\\\FILESRV\\tools.");
+}
+
+Test(detect, path_search_is_case_insensitive)
+{
+	const struct rec *r;
+
+	start();
+	lookup(T0, "apps", "cwcsp.dll");
+	lookup(T0, "apps", "bin/CWCSP.DLL");
+	lookup(T0, "tools", "CwCsp.Dll");
+	cr_assert_eq(nrecs, 1);
+	r = &recs[0];
+	cr_assert(r->f.rule_path);
+	cr_assert_eq(r->f.npath_files, 3);
+	cr_assert_eq(strcasecmp(r->f.path_name, "cwcsp.dll"), 0, "%s", r->f.path_name);
+	cr_assert(path_has(r, "apps", "cwcsp.dll"));
+	cr_assert(path_has(r, "apps", "bin/CWCSP.DLL"));
+	cr_assert(path_has(r, "tools", "CwCsp.Dll"));
+}
+
+Test(detect, path_search_different_names_do_not_group)
+{
+	start();
+	lookup(T0, "apps", "a.dll");
+	lookup(T0, "apps", "bin/b.dll");
+	lookup(T0, "tools", "c.dll");
+	cr_assert_eq(nrecs, 0);
+	/* two of one name and one of another: still only two directories */
+	lookup(T0, "apps", "x.dll");
+	lookup(T0, "apps", "bin/x.dll");
+	lookup(T0, "tools", "y.dll");
+	lookup(T0, "apps", "bin/x.dll.bak");
+	lookup(T0, "apps", "bin/xx.dll");
+	cr_assert_eq(nrecs, 0);
+	cr_assert_eq(stats().findings, 0);
+}
+
+/* Searches for one name in one directory in another case are one directory, not two. */
+Test(detect, path_search_same_directory_twice_is_one)
+{
+	/* Regression (was a bug): add_file() keys files by exact (share, path), so "apps/cwcsp.dll" and
+	 * "apps/CWCSP.DLL" are two files and path_search() counts them as two directories:
+	 * 2 real directories open a PATH search with path_threshold 3 (npath_files 3). */
+	start();
+	lookup(T0, "apps", "cwcsp.dll");
+	lookup(T0, "apps", "CWCSP.DLL");
+	lookup(T0, "apps", "bin/cwcsp.dll");
+	cr_assert_eq(nrecs, 0, "only 2 directories (apps, apps\\bin): got %d finding(s), "
+		     "npath_files %d", nrecs, nrecs ? recs[0].f.npath_files : 0);
+}
+
+Test(detect, path_search_counts_missing_shares)
+{
+	const struct rec *r;
+
+	start();
+	tree_fail(T0, "nothere");
+	lookup(T0 + S(1), "apps", "cwcsp.dll");
+	cr_assert_eq(nrecs, 0, "one real directory: missing shares do not count yet");
+	lookup(T0 + S(2), "apps", "bin/cwcsp.dll");
+	cr_assert_eq(nrecs, 1);
+	r = &recs[0];
+	cr_assert(r->f.rule_path);
+	cr_assert_eq(r->f.npath_files, 2);
+	cr_assert_eq(r->f.nmissing_shares, 1);
+	cr_assert_str_eq(r->f.missing_shares[0], "\\\\FILESRV\\nothere");
+	cr_assert_eq(r->f.failed_lookups, 3);
+	cr_assert_eq(r->f.nfiles, 2);
+	cr_assert_eq(r->f.n_lookup_statuses, 2);
+	cr_assert_str_eq(r->msg, "CORP\\SMSCliToknAcct& from 10.0.0.5 (WS042): 3 failed lookups in "
+				 "the last 300 s; it looks for cwcsp.dll in \\\\FILESRV\\apps\\bin, "
+				 "\\\\FILESRV\\apps, \\\\FILESRV\\nothere (no such share).");
+}
+
+Test(detect, path_search_missing_shares_need_two_real_directories)
+{
+	start();
+	tree_fail(T0, "nothere");
+	tree_fail(T0, "other");
+	tree_fail(T0, "NOTHERE"); /* the same share again */
+	lookup(T0, "apps", "cwcsp.dll");
+	cr_assert_eq(nrecs, 0);
+	lookup(T0, "apps", "bin/cwcsp.dll");
+	cr_assert_eq(nrecs, 1);
+	cr_assert(recs[0].f.rule_path);
+	cr_assert_eq(recs[0].f.nmissing_shares, 2);
+	cr_assert_eq(recs[0].f.failed_lookups, 5);
+}
+
+Test(detect, path_search_window)
+{
+	cfg.window_s = 60;
+	start();
+	lookup(T0, "apps", "cwcsp.dll");
+	lookup(T0 + S(1), "apps", "bin/cwcsp.dll");
+	lookup(T0 + S(70), "tools", "cwcsp.dll");
+	cr_assert_eq(nrecs, 0, "the first two left the window");
+	lookup(T0 + S(71), "apps", "cwcsp.dll");
+	cr_assert_eq(nrecs, 0, "apps again and tools: two directories");
+	lookup(T0 + S(72), "apps", "bin/cwcsp.dll");
+	cr_assert_eq(nrecs, 1);
+	cr_assert(recs[0].f.rule_path);
+	cr_assert_eq(recs[0].f.npath_files, 3);
+	cr_assert_eq(recs[0].f.failed_lookups, 3);
+}
+
+/* A failed share connect long before the window is not part of this PATH walk. */
+Test(detect, path_search_old_missing_share_leaves_window)
+{
+	/* Regression (was a bug): missing_shares[] has no timestamp and never leaves the window: a failed connect
+	 * to \\FILESRV\nothere at T0 (window 60 s) still counts as a third directory for
+	 * cwcsp.dll sought in apps and apps\bin at T0+120 s, and a PATH search opens. */
+	cfg.window_s = 60;
+	start();
+	tree_fail(T0, "nothere");
+	lookup(T0 + S(120), "apps", "cwcsp.dll");
+	lookup(T0 + S(121), "apps", "bin/cwcsp.dll");
+	cr_assert_eq(nrecs, 0, "got %d finding(s), rule_path %d", nrecs,
+		     nrecs ? recs[0].f.rule_path : 0);
+}
+
+/* --- the message --- */
+
+Test(detect, message_names_account_ip_workstation_and_file)
+{
+	struct det_event e = {
+		.kind = DET_LOOKUP,
+		.ts_us = T0,
+		.status = OBJECT_NAME_NOT_FOUND,
+		.account = ACCT,
+		.domain = "CORP",
+		.workstation = "WS042",
+		.ip = "192.0.2.7",
+		.port = 50000,
+		.share = "apps",
+		.path = "System32/Drivers/cwcsp.dll",
+		.unc = "\\\\FILESRV\\apps\\System32\\Drivers\\cwcsp.dll",
+	};
+
+	cfg.lookup_threshold = 1;
+	start();
+	det_feed(det, &e);
+	cr_assert_eq(nrecs, 1);
+	cr_assert_str_eq(recs[0].msg, "CORP\\SMSCliToknAcct& from 192.0.2.7 (WS042): 1 failed lookup "
+				      "in the last 300 s; files sought: "
+				      "\\\\FILESRV\\apps\\System32\\Drivers\\cwcsp.dll (1).");
+	cr_assert_str_eq(recs[0].f.files[0].share, "apps");
+	cr_assert_str_eq(recs[0].f.files[0].path, "System32/Drivers/cwcsp.dll");
+	cr_assert_eq(recs[0].f.lookup_statuses[0].status, OBJECT_NAME_NOT_FOUND);
+}
+
+Test(detect, message_lists_logon_statuses_and_countdown)
+{
+	cfg.lockout_threshold = 5;
+	start();
+	logon_from(T0, WRONG_PASSWORD, ACCT, "2001:db8::7");
+	logon_from(T0, WRONG_PASSWORD, ACCT, "2001:db8::7");
+	logon_from(T0, NO_SUCH_USER, ACCT, "2001:db8::7");
+	cr_assert_eq(nrecs, 1);
+	cr_assert_str_eq(recs[0].msg, "CORP\\SMSCliToknAcct& from 2001:db8::7 (WS042): 3 failed "
+				      "logons (WRONG_PASSWORD x2, NO_SUCH_USER x1) in the last 300 s; "
+				      "3 more bad passwords and SMSCliToknAcct& is locked out.");
+}
+
+Test(detect, message_missing_share_without_path_search)
+{
+	cfg.lookup_threshold = 2;
+	start();
+	tree_fail(T0, "nothere");
+	tree_fail(T0, "gone");
+	cr_assert_eq(nrecs, 1);
+	cr_assert_not(recs[0].f.rule_path);
+	cr_assert_str_eq(recs[0].msg, "CORP\\SMSCliToknAcct& from 10.0.0.5 (WS042): 2 failed lookups "
+				      "in the last 300 s; missing shares: \\\\FILESRV\\nothere, "
+				      "\\\\FILESRV\\gone.");
+}
+
+/* --- the summary --- */
+
+Test(detect, finish_summarises_in_id_order)
+{
+	char ips[8][32];
+	int i, j, before;
+
+	start();
+	for (i = 0; i < 8; i++) {
+		snprintf(ips[i], sizeof(ips[i]), "192.0.2.%d", 200 - i * 7);
+		for (j = 0; j < 3; j++)
+			logon_from(T0 + S(i), NO_SUCH_USER, ACCT, ips[i]);
+	}
+	logon_from(T0, NO_SUCH_USER, ACCT, "198.51.100.1"); /* never opens */
+	cr_assert_eq(nrecs, 8);
+	before = nrecs;
+	det_finish(det);
+	cr_assert_eq(nrecs - before, 8, "one summary per opened finding");
+	for (i = 0; i < 8; i++) {
+		const struct rec *r = &recs[before + i];
+
+		cr_assert_str_eq(r->action, "finding_summary");
+		cr_assert_eq(r->f.id, (uint64_t)i + 1);
+		cr_assert_str_eq(r->f.ip, ips[i]);
+		cr_assert_eq(r->f.failed_logons, 3);
+	}
+	cr_assert_eq(stats().findings, 8);
+	cr_assert_eq(stats().updates, 0, "summaries are not updates");
+}
+
+Test(detect, finish_reports_window_at_last_event)
+{
+	cfg.window_s = 60;
+	start();
+	logon(T0, NO_SUCH_USER);
+	logon(T0 + S(1), NO_SUCH_USER);
+	logon(T0 + S(2), NO_SUCH_USER);
+	logon(T0 + S(50), NO_SUCH_USER); /* counts grew, 48 s after the last record */
+	cr_assert_eq(nrecs, 2);
+	cr_assert_str_eq(recs[1].action, "finding_updated");
+	det_finish(det);
+	cr_assert_eq(nrecs, 3);
+	cr_assert_str_eq(recs[2].action, "finding_summary");
+	cr_assert_eq(recs[2].f.id, 1);
+	cr_assert_eq(recs[2].f.failed_logons, 4);
+	cr_assert_eq(recs[2].f.total_failed_logons, 4);
+	cr_assert_eq(recs[2].f.start_us, T0);
+	cr_assert_eq(recs[2].f.end_us, T0 + S(50));
+}
+
+/* --- accounts --- */
+
+Test(detect, unwatched_and_incomplete_events_are_ignored)
+{
+	struct det_event no_ip = { .kind = DET_LOGON, .ts_us = T0, .status = NO_SUCH_USER,
+				   .account = ACCT };
+	struct det_stats s;
+	int i;
+
+	start();
+	for (i = 0; i < 5; i++)
+		logon_from(T0, NO_SUCH_USER, "alice", IP);
+	det_feed(det, &no_ip);
+	no_ip.ip = "";
+	det_feed(det, &no_ip);
+	lookup(T0, "apps", "gone.txt"); /* a watched failure: counted, not ignored */
+	cr_assert_eq(nrecs, 0);
+	s = stats();
+	cr_assert_eq(s.events, 8);
+	cr_assert_eq(s.ignored, 7);
+}
+
+Test(detect, successful_lookup_is_ignored)
+{
+	struct det_event e = {
+		.kind = DET_LOOKUP, .ts_us = T0, .status = OK, .account = ACCT, .ip = IP,
+		.share = "apps", .path = "ok.txt", .unc = "\\\\FILESRV\\apps\\ok.txt",
+	};
+	int i;
+
+	cfg.lookup_threshold = 1;
+	start();
+	for (i = 0; i < 3; i++)
+		det_feed(det, &e);
+	cr_assert_eq(nrecs, 0);
+	cr_assert_eq(stats().events, 3);
+	cr_assert_eq(stats().ignored, 3);
+}
+
+Test(detect, watch_globs)
+{
+	cfg.watch[0] = "svc-*";
+	cfg.nwatch = 1;
+	start();
+	for (int i = 0; i < 3; i++)
+		logon_from(T0, NO_SUCH_USER, "CORP\\svc-backup", IP);
+	logon_from(T0, NO_SUCH_USER, "alice", IP);
+	cr_assert_eq(nrecs, 1);
+	cr_assert_str_eq(recs[0].f.account, "svc-backup");
+	cr_assert_eq(stats().ignored, 1);
+}
+
+/* README and --help: "--watch-account GLOB ... adds accounts" ("Watch this account too"). */
+Test(detect, watch_account_adds_to_default)
+{
+	struct smbw_opts o;
+	const char *argv[] = { "smbwatch", "--watch-account", "svc-*" };
+
+	/* Regression (was a bug): det_watched() matches only config.watch[] once nwatch > 0 and smbw_parse_args()
+	 * does not put the default there, so `--watch-account 'svc-*'` stops watching
+	 * SMSCliToknAcct& instead of watching svc-* too. */
+	cr_assert_eq(smbw_parse_args(3, (char **)argv, &o, true), 0);
+	cr_assert(det_watched(&o.det, "svc-backup"));
+	cr_assert(det_watched(&o.det, "SMSCliToknAcct&"), "the default is no longer watched");
+}
+
+Test(detect, all_accounts_watches_everyone)
+{
+	cfg.all_accounts = true;
+	start();
+	logon_from(T0, NO_SUCH_USER, "alice", IP);
+	logon_from(T0, NO_SUCH_USER, "alice", IP);
+	logon_from(T0, NO_SUCH_USER, "alice", IP);
+	cr_assert_eq(nrecs, 1);
+	cr_assert_str_eq(recs[0].f.account, "alice");
+	cr_assert_eq(stats().ignored, 0);
+}
+
+struct watch_case {
+	char account[64];
+	char watch[2][32];
+	int nwatch;
+	bool all;
+	bool want;
+};
+
+ParameterizedTestParameters(detect, watched)
+{
+	static struct watch_case c[] = {
+		/* the default: SMSCliToknAcct&* */
+		{ "SMSCliToknAcct&", { "" }, 0, false, true },
+		{ "smsclitoknacct&", { "" }, 0, false, true },
+		{ "SMSCLITOKNACCT&", { "" }, 0, false, true },
+		{ "CORP\\SMSCliToknAcct&", { "" }, 0, false, true },
+		{ "SMSCliToknAcct&@corp.example", { "" }, 0, false, true },
+		{ "CORP\\SMSCliToknAcct&@corp.example", { "" }, 0, false, true },
+		{ "SMSCliToknAcct&_S01", { "" }, 0, false, true },
+		{ "alice", { "" }, 0, false, false },
+		{ "SMSCliToknAcctX", { "" }, 0, false, false },
+		{ "SMSCliToknAcct", { "" }, 0, false, false },
+		{ "xSMSCliToknAcct&", { "" }, 0, false, false },
+		{ "SMSCliToknAcct&\\alice", { "" }, 0, false, false },
+		{ "", { "" }, 0, false, false },
+		/* --watch-account globs replace the default */
+		{ "svc-backup", { "svc-*" }, 1, false, true },
+		{ "CORP\\SVC-Backup", { "svc-*" }, 1, false, true },
+		{ "svc-backup@corp.example", { "svc-*" }, 1, false, true },
+		{ "svc", { "svc-*" }, 1, false, false },
+		{ "alice", { "svc-*", "alice" }, 2, false, true },
+		{ "ALICE@corp.example", { "svc-*", "alice" }, 2, false, true },
+		{ "alice2", { "svc-*", "alice" }, 2, false, false },
+		{ "svc-x", { "CORP\\svc-?", "" }, 1, false, true },
+		{ "svc-xy", { "CORP\\svc-?", "" }, 1, false, false },
+		{ "bob", { "[ab]ob" }, 1, false, true },
+		/* all_accounts */
+		{ "alice", { "" }, 0, true, true },
+		{ "", { "" }, 0, true, true },
+		{ "bob", { "svc-*" }, 1, true, true },
+	};
+	return cr_make_param_array(struct watch_case, c, sizeof(c) / sizeof(c[0]));
+}
+
+ParameterizedTest(struct watch_case *c, detect, watched)
+{
+	struct det_config conf;
+	int i;
+
+	det_config_defaults(&conf);
+	conf.all_accounts = c->all;
+	for (i = 0; i < c->nwatch; i++)
+		conf.watch[i] = c->watch[i];
+	conf.nwatch = c->nwatch;
+	cr_assert_eq(det_watched(&conf, c->account), c->want, "\"%s\" (watch \"%s\", %d glob(s)%s)",
+		     c->account, c->watch[0], c->nwatch, c->all ? ", all" : "");
+}
+
+Test(detect, watched_null_account)
+{
+	struct det_config conf;
+
+	det_config_defaults(&conf);
+	cr_assert_not(det_watched(&conf, NULL));
+	conf.all_accounts = true;
+	cr_assert(det_watched(&conf, NULL));
+}
+
+/* --- bounded memory --- */
+
+Test(detect, max_keys_evicts_the_quietest)
+{
+	struct det_stats s;
+
+	cfg.max_keys = 2;
+	cfg.logon_threshold = 2;
+	start();
+	logon_from(T0, NO_SUCH_USER, ACCT, "10.0.0.1");
+	logon_from(T0 + S(1), NO_SUCH_USER, ACCT, "10.0.0.2");
+	cr_assert_eq(stats().evicted_keys, 0);
+	logon_from(T0 + S(2), NO_SUCH_USER, ACCT, "10.0.0.3"); /* evicts 10.0.0.1 */
+	cr_assert_eq(stats().evicted_keys, 1);
+	logon_from(T0 + S(3), NO_SUCH_USER, ACCT, "10.0.0.1"); /* new again; evicts 10.0.0.2 */
+	cr_assert_eq(nrecs, 0, "10.0.0.1 was forgotten: its count restarted");
+	cr_assert_eq(stats().evicted_keys, 2);
+	logon_from(T0 + S(4), NO_SUCH_USER, ACCT, "10.0.0.3"); /* kept: its second failure */
+	cr_assert_eq(nrecs, 1);
+	cr_assert_str_eq(recs[0].f.ip, "10.0.0.3");
+	cr_assert_eq(recs[0].f.total_failed_logons, 2);
+	s = stats();
+	cr_assert_eq(s.evicted_keys, 2);
+	cr_assert_eq(s.events, 5);
+	cr_assert_eq(s.findings, 1);
+}
