@@ -160,6 +160,26 @@ static uint32_t hash(const char *s)
 	return h;
 }
 
+/* FNV-1a over ASCII-case-folded bytes, continuing from h. */
+static uint32_t hash_fold(uint32_t h, const char *s)
+{
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c - 'A' + 'a');
+		h = (h ^ c) * 16777619u;
+	}
+	return h;
+}
+
+static const char *base(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
 static void lower(char *s)
 {
 	for (; *s; s++)
@@ -286,17 +306,21 @@ static void window_counts(struct detector *d, struct key *k, uint64_t now)
 		}
 }
 
-static void add_file(struct det_finding *f, const struct det_event *e)
+/* Adds or counts a file; returns the name hash of its last component. */
+static uint32_t add_file(struct det_finding *f, const struct det_event *e)
 {
+	uint32_t kh = hash_fold(hash_fold(2166136261u, e->share), e->path);
+	uint32_t nh = hash_fold(2166136261u, base(e->path ? e->path : ""));
 	int i, least = 0;
 	struct det_file *x;
 
 	for (i = 0; i < f->nfiles; i++)
-		if (!strcasecmp(f->files[i].path, e->path ? e->path : "") &&
+		if (f->files[i].key_hash == kh &&
+		    !strcasecmp(f->files[i].path, e->path ? e->path : "") &&
 		    !strcasecmp(f->files[i].share, e->share ? e->share : "")) {
 			f->files[i].count++;
 			f->files[i].last_us = e->ts_us;
-			return;
+			return nh;
 		}
 	if (f->nfiles < DET_MAX_FILES) {
 		x = &f->files[f->nfiles++];
@@ -312,13 +336,25 @@ static void add_file(struct det_finding *f, const struct det_event *e)
 	copy(x->path, sizeof(x->path), e->path);
 	x->count = 1;
 	x->last_us = e->ts_us;
+	x->key_hash = kh;
+	x->name_hash = nh;
+	return nh;
 }
 
-static const char *base(const char *path)
+/* Directories (and missing shares) the name with this hash was sought in, in the window. */
+static int places_tried(struct detector *d, struct key *k, uint32_t name_hash, uint64_t now)
 {
-	const char *s = strrchr(path, '/');
+	const struct det_finding *f = &k->f;
+	uint64_t horizon = now > (uint64_t)d->c.window_s * 1000000 ?
+				   now - (uint64_t)d->c.window_s * 1000000 : 0;
+	int i, n = 0;
 
-	return s ? s + 1 : path;
+	for (i = 0; i < f->nfiles; i++)
+		n += f->files[i].name_hash == name_hash && f->files[i].last_us >= horizon;
+	if (n >= 2)
+		for (i = 0; i < f->nmissing_shares; i++)
+			n += k->missing_share_us[i] >= horizon;
+	return n;
 }
 
 /* PATH search: a file name sought (and not found) in path_threshold or more directories
@@ -339,7 +375,7 @@ static void path_search(struct detector *d, struct key *k, uint64_t now)
 			continue;
 		for (j = 0; j < f->nfiles; j++)
 			if (f->files[j].last_us >= horizon &&
-			    !strcasecmp(base(f->files[i].path), base(f->files[j].path)) && n < DET_MAX_DIRS)
+			    f->files[j].name_hash == f->files[i].name_hash && n < DET_MAX_DIRS)
 				idx[n++] = j;
 		if (n > best) {
 			best = n;
@@ -571,12 +607,16 @@ void det_feed(struct detector *d, const struct det_event *e)
 			if (i < DET_MAX_SHARES && e->ts_us > k->missing_share_us[i])
 				k->missing_share_us[i] = e->ts_us;
 		} else {
-			add_file(&k->f, e);
+			uint32_t nh = add_file(&k->f, e);
+
+			/* only this name can have newly reached the threshold */
+			if (d->c.path_threshold &&
+			    (uint32_t)places_tried(d, k, nh, e->ts_us) >= d->c.path_threshold)
+				k->f.rule_path = true;
 		}
 	}
 
 	window_counts(d, k, e->ts_us);
-	path_search(d, k, e->ts_us);
 	k->f.rule_lockout = k->f.failed_logons >= d->c.logon_threshold || k->f.locked_out;
 	k->f.rule_lookups = k->f.failed_lookups >= d->c.lookup_threshold;
 

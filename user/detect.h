@@ -61,6 +61,8 @@ struct det_file {
 	char path[DET_PATH]; /* inside the share, '/'-separated */
 	uint64_t count;
 	uint64_t last_us;
+	uint32_t key_hash;  /* of (share, path), case-folded: a quick "not this one" */
+	uint32_t name_hash; /* of the last component, case-folded: PATH-search grouping */
 };
 
 struct det_status {
