@@ -25,11 +25,17 @@ void output_write(struct output *o, const char *rec, size_t len)
 {
 	if (o->broken)
 		return;
-	if (fwrite(rec, 1, len, stdout) != len || fflush(stdout)) {
+	if (fwrite(rec, 1, len, stdout) != len) {
 		o->errors++;
 		if (errno == EPIPE)
 			o->broken = true;
 	}
+}
+
+void output_flush(struct output *o)
+{
+	if (!o->broken && fflush(stdout) && errno == EPIPE)
+		o->broken = true;
 }
 
 void output_jw(struct output *o)

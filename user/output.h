@@ -23,8 +23,11 @@ struct output {
 void output_init(struct output *o, bool json, const struct smbw_ctx *ctx);
 void output_free(struct output *o);
 
-/* One record: len bytes ending in '\n'. */
+/* One record: len bytes ending in '\n'. Buffered: whole records only. */
 void output_write(struct output *o, const char *rec, size_t len);
+
+/* Writes out what is buffered (after each batch of events). */
+void output_flush(struct output *o);
 
 /* The record built in o->jw, as one line. */
 void output_jw(struct output *o);

@@ -280,6 +280,8 @@ int tracer_run(const struct smbw_opts *o)
 	skel->rodata->filter_local_port = (__u16)o->port;
 	skel->rodata->count_success_opens = o->count_success;
 	skel->rodata->emit_success_opens = o->all_opens;
+	/* wake the consumer early only when a quarter of the ring is in use */
+	skel->rodata->wakeup_bytes = (o->ringbuf_kb ? o->ringbuf_kb : 8192) * 1024 / 4;
 	if (o->ringbuf_kb &&
 	    bpf_map__set_max_entries(skel->maps.events, (__u32)(o->ringbuf_kb * 1024))) {
 		fprintf(stderr, "smbwatch: cannot size the ring buffer to %lu KiB\n", o->ringbuf_kb);
@@ -339,14 +341,17 @@ int tracer_run(const struct smbw_opts *o)
 	if (o->duration_s)
 		deadline = smbw_mono_now_ns() + o->duration_s * 1000000000ULL;
 
-	/* Drain events until told to stop. */
+	/* Drain events until told to stop: woken when the ring fills, else every 100 ms. */
 	while (!stop_requested) {
 		err = ring_buffer__poll(rb, 100);
+		if (err >= 0 || err == -EINTR)
+			err = ring_buffer__consume(rb);
 		if (err < 0 && err != -EINTR) {
 			fprintf(stderr, "smbwatch: reading the ring buffer failed: %s\n",
 				strerror(-err));
 			goto cleanup;
 		}
+		output_flush(&c.out);
 		if (deadline && smbw_mono_now_ns() >= deadline)
 			break;
 		if (!o->json) {
