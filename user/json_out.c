@@ -307,7 +307,7 @@ void json_status_record(struct jw *w, const struct smbw_ctx *ctx, const char *ac
 			char cpu[32];
 
 			/* what smbwatch itself cost: CPU seconds (as a JSON number) and peak RSS */
-			snprintf(cpu, sizeof(cpu), "%.3f", st->cpu_s);
+			snprintf(cpu, sizeof(cpu), "%.6f", st->cpu_s);
 			key(w, "cpu_s");
 			puts_(w, cpu);
 			jw_u64(w, "peak_rss_kb", st->peak_rss_kb);
