@@ -39,8 +39,8 @@ $(OUT)/smbwatch.skel.h: $(OUT)/smbwatch.bpf.o
 LIB_SRCS := user/ntstatus.c user/json_out.c user/text_out.c user/utf8.c user/args.c \
 	    user/record.c user/samba_layout.c user/elf_info.c \
 	    user/smb_path.c user/session_cache.c user/smb2_record.c user/detect.c \
-	    user/output.c user/replay.c
-APP_SRCS := user/main.c user/tracer.c user/doctor.c user/preflight.c
+	    user/output.c user/replay.c user/top_model.c
+APP_SRCS := user/main.c user/tracer.c user/doctor.c user/preflight.c user/top.c
 LIB_OBJS := $(LIB_SRCS:user/%.c=$(OUT)/user/%.o)
 APP_OBJS := $(APP_SRCS:user/%.c=$(OUT)/user/%.o)
 
@@ -53,7 +53,7 @@ $(OUT)/user/tracer.o: $(OUT)/smbwatch.skel.h
 
 $(OUT)/smbwatch: $(APP_OBJS) $(LIB_OBJS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -lncurses -o $@
 
 # The client simulator (libsmbclient), for tests, demo and benchmarks.
 SMBCLIENT_CFLAGS := $(shell pkg-config --cflags smbclient 2>/dev/null || echo -I/usr/include/samba-4.0)

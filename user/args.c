@@ -16,6 +16,7 @@ static const char doc[] =
 	"USAGE:\n"
 	"  smbwatch [OPTIONS]          trace every logon attempt smbd sees\n"
 	"  smbwatch doctor [OPTIONS]   check that tracing will work here\n"
+	"  smbwatch top [OPTIONS]      the interactive view: who is failing what, live\n"
 	"  smbwatch replay FILE...     findings from recorded smbwatch --json output or\n"
 	"                              Samba auth_json_audit logs (- for stdin); no root\n"
 	"\n"
@@ -36,6 +37,8 @@ static const char doc[] =
 	"  smbwatch doctor           check privileges, BTF, uprobes, the Samba build\n"
 	"  smbwatch --lockout-threshold 5 --watch-account 'CORP\\svc-*'\n"
 	"  smbwatch replay --json /var/log/samba/auth.json smbwatch.json\n"
+	"  smbwatch top --lockout-threshold 5       keys: q s < > / p Enter arrows h\n"
+	"  smbwatch top --batch -n 3 -i 2          three refreshes as plain text\n"
 	"\n"
 	"FINDINGS: keyed by (account, client IP) over the sliding window. Lockout risk:\n"
 	"failed logons >= --logon-threshold; failed lookups >= --lookup-threshold; PATH\n"
@@ -52,7 +55,7 @@ static const char doc[] =
 	"Exit status: 0 on a clean stop, 1 when tracing cannot start, 2 on a usage\n"
 	"error.";
 
-static const char args_doc[] = "\ndoctor\nreplay FILE...";
+static const char args_doc[] = "\ndoctor\nreplay FILE...\ntop";
 
 enum {
 	OPT_SAMBA_LIBDIR = 0x100,
@@ -69,6 +72,7 @@ enum {
 	OPT_ALL_ACCOUNTS,
 	OPT_NO_FINDINGS,
 	OPT_RINGBUF,
+	OPT_NO_COLOR,
 };
 
 static const struct argp_option options[] = {
@@ -89,6 +93,11 @@ static const struct argp_option options[] = {
 	  "BPF ring buffer size, a power of two from 64 (default 8192); events that do not fit "
 	  "are dropped and counted", 0 },
 	{ "verbose", 'v', NULL, 0, "Show libbpf's log messages", 0 },
+	{ NULL, 0, NULL, 0, "smbwatch top:", 2 },
+	{ "interval", 'i', "SECONDS", 0, "Refresh every SECONDS (1)", 2 },
+	{ "batch", 'b', NULL, 0, "Plain-text refreshes on standard output, no curses", 2 },
+	{ "iterations", 'n', "N", 0, "Stop after N refreshes", 2 },
+	{ "no-color", OPT_NO_COLOR, NULL, 0, "No colors (NO_COLOR in the environment too)", 2 },
 	{ NULL, 0, NULL, 0, "Detection (live and replay):", 1 },
 	{ "watch-account", OPT_WATCH, "GLOB", 0,
 	  "Watch this account too (repeatable; glob; case-insensitive; domain prefix ignored). "
@@ -225,6 +234,26 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_NO_FINDINGS:
 		o->no_findings = true;
 		break;
+	case 'i':
+		if (smbw_parse_ulong(arg, 1, 3600, &v)) {
+			argp_error(state, "invalid interval '%s': whole seconds from 1 to 3600", arg);
+			return EINVAL;
+		}
+		o->interval_s = v;
+		break;
+	case 'b':
+		o->batch = true;
+		break;
+	case 'n':
+		if (smbw_parse_ulong(arg, 1, 1000000000, &v)) {
+			argp_error(state, "invalid number of refreshes '%s'", arg);
+			return EINVAL;
+		}
+		o->iterations = v;
+		break;
+	case OPT_NO_COLOR:
+		o->no_color = true;
+		break;
 	case OPT_RINGBUF:
 		if (smbw_parse_ulong(arg, 64, 1048576, &v) || (v & (v - 1))) {
 			argp_error(state, "invalid ring buffer size '%s': a power of two from 64 to "
@@ -245,6 +274,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			o->cmd = SMBW_CMD_DOCTOR;
 			break;
 		}
+		if (state->arg_num == 0 && !strcmp(arg, "top")) {
+			o->cmd = SMBW_CMD_TOP;
+			break;
+		}
 		if (state->arg_num == 0 && !strcmp(arg, "replay")) {
 			o->cmd = SMBW_CMD_REPLAY;
 			break;
@@ -257,7 +290,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			o->files[o->nfiles++] = arg;
 			break;
 		}
-		argp_error(state, "unknown command '%s' (commands: doctor, replay)", arg);
+		argp_error(state, "unknown command '%s' (commands: doctor, replay, top)", arg);
 		return EINVAL;
 	case ARGP_KEY_END:
 		if (o->cmd == SMBW_CMD_REPLAY && !o->nfiles) {
@@ -280,6 +313,7 @@ int smbw_parse_args(int argc, char **argv, struct smbw_opts *o, bool quiet)
 
 	memset(o, 0, sizeof(*o));
 	det_config_defaults(&o->det);
+	o->interval_s = 1;
 	argp_err_exit_status = 2; /* usage errors exit 2, as documented */
 	return argp_parse(&argp, argc, argv, flags, NULL, &ps) ? 2 : 0;
 }

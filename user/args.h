@@ -9,6 +9,7 @@ enum smbw_cmd {
 	SMBW_CMD_TRACE = 0,
 	SMBW_CMD_DOCTOR,
 	SMBW_CMD_REPLAY,
+	SMBW_CMD_TOP,
 };
 
 struct smbw_opts {
@@ -24,6 +25,10 @@ struct smbw_opts {
 	struct det_config det;     /* detection thresholds and watch list */
 	bool no_findings;          /* live: events only */
 	unsigned long ringbuf_kb;  /* ring buffer size; 0: the default (8192 KiB) */
+	unsigned long interval_s;  /* top: refresh interval (1) */
+	bool batch;                /* top: plain text refreshes on stdout, no curses */
+	unsigned long iterations;  /* top: stop after this many refreshes; 0: never */
+	bool no_color;             /* top: no colors (also NO_COLOR in the environment) */
 	const char *files[256];    /* replay: the files ("-": standard input) */
 	int nfiles;
 };

@@ -3,6 +3,7 @@
 #include "args.h"
 #include "doctor.h"
 #include "replay.h"
+#include "top.h"
 #include "tracer.h"
 
 int main(int argc, char **argv)
@@ -16,5 +17,7 @@ int main(int argc, char **argv)
 		return doctor_run(&o);
 	if (o.cmd == SMBW_CMD_REPLAY)
 		return replay_run(&o);
+	if (o.cmd == SMBW_CMD_TOP)
+		return top_run(&o);
 	return tracer_run(&o);
 }

@@ -3,6 +3,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <signal.h>
 #include <stdio.h>
@@ -39,6 +40,7 @@ static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap
 
 struct consumer {
 	const struct smbw_opts *o;
+	const struct tracer_view *view; /* NULL: records to stdout */
 	struct smbw_ctx ctx;
 	struct output out;
 	struct smbw_stats st;
@@ -130,7 +132,10 @@ static int handle_event(void *ctx, void *data, size_t size)
 
 		c->st.events_auth++;
 		session_cache_logon(&c->sessions, e);
-		if (c->o->json) {
+		if (c->view) {
+			if (c->view->auth)
+				c->view->auth(c->view->arg, &c->ctx, e);
+		} else if (c->o->json) {
 			jw_reset(&c->out.jw);
 			json_auth_record(&c->out.jw, &c->ctx, e);
 			output_jw(&c->out);
@@ -148,7 +153,10 @@ static int handle_event(void *ctx, void *data, size_t size)
 			c->st.events_file++;
 		else
 			c->st.events_tree++;
-		if (c->o->json) {
+		if (c->view) {
+			if (c->view->smb2)
+				c->view->smb2(c->view->arg, &c->ctx, &c->rec);
+		} else if (c->o->json) {
 			jw_reset(&c->out.jw);
 			json_smb2_record(&c->out.jw, &c->ctx, &c->rec);
 			output_jw(&c->out);
@@ -217,14 +225,42 @@ static void read_success_counts(struct smbwatch_bpf *skel, struct consumer *c)
 
 static void status(struct consumer *c, const char *action, const struct smbw_stats *st)
 {
-	if (!c->o->json)
+	if (!c->o->json || c->view)
 		return;
 	jw_reset(&c->out.jw);
 	json_status_record(&c->out.jw, &c->ctx, action, st);
 	output_jw(&c->out);
 }
 
+/* Findings to the view, or to the output. */
+static void finding_to_view(void *arg, const struct det_finding *f, const char *action)
+{
+	struct consumer *c = arg;
+
+	if (c->view->finding)
+		c->view->finding(c->view->arg, f, action);
+}
+
+static int wait_for(struct ring_buffer *rb, const struct tracer_view *v, int timeout_ms,
+		    bool *input_ready)
+{
+	struct pollfd fds[2] = { { ring_buffer__epoll_fd(rb), POLLIN, 0 },
+				 { v ? v->input_fd : -1, POLLIN, 0 } };
+	int n = v && v->input_fd >= 0 ? 2 : 1, r;
+
+	*input_ready = false;
+	r = poll(fds, (nfds_t)n, timeout_ms);
+	if (r > 0 && n == 2 && (fds[1].revents & (POLLIN | POLLHUP | POLLERR)))
+		*input_ready = true;
+	return ring_buffer__consume(rb);
+}
+
 int tracer_run(const struct smbw_opts *o)
+{
+	return tracer_run_view(o, NULL);
+}
+
+int tracer_run_view(const struct smbw_opts *o, const struct tracer_view *v)
 {
 	LIBBPF_OPTS(bpf_uprobe_opts, uopts);
 	struct smbwatch_bpf *skel = NULL;
@@ -234,17 +270,20 @@ int tracer_run(const struct smbw_opts *o)
 	struct preflight pf;
 	const struct check *bad;
 	struct sigaction sa = {};
-	uint64_t deadline = 0, last_drop_report = 0;
+	uint64_t deadline = 0, last_drop_report = 0, next_tick = 0;
 	int err, ret = 1;
 	size_t i, nlinks = 0;
+	bool view_started = false, input_ready = false;
 
 	verbose = o->verbose;
 	libbpf_set_print(libbpf_log);
 	c.o = o;
+	c.view = v;
 	smbw_ctx_init(&c.ctx);
 	output_init(&c.out, o->json, &c.ctx);
 	if (!o->no_findings) {
-		c.det = det_new(&o->det, output_finding, &c.out);
+		c.det = v ? det_new(&o->det, finding_to_view, &c)
+			  : det_new(&o->det, output_finding, &c.out);
 		if (!c.det) {
 			fprintf(stderr, "smbwatch: out of memory\n");
 			return 1;
@@ -329,7 +368,11 @@ int tracer_run(const struct smbw_opts *o)
 	signal(SIGPIPE, SIG_IGN);
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 
-	if (o->json)
+	if (v) {
+		view_started = true;
+		if (v->started && v->started(v->arg, &c.ctx))
+			goto cleanup;
+	} else if (o->json)
 		status(&c, "started", NULL);
 	else
 		fprintf(stderr,
@@ -342,11 +385,24 @@ int tracer_run(const struct smbw_opts *o)
 		deadline = smbw_mono_now_ns() + o->duration_s * 1000000000ULL;
 
 	/* Drain events until told to stop: woken when the ring fills, else every 100 ms. */
+	if (v)
+		next_tick = smbw_mono_now_ns() + (uint64_t)v->tick_ms * 1000000;
 	while (!stop_requested) {
-		err = ring_buffer__poll(rb, 100);
-		if (err >= 0 || err == -EINTR)
-			err = ring_buffer__consume(rb);
+		int timeout = 100;
+
+		if (v) {
+			uint64_t now = smbw_mono_now_ns();
+
+			timeout = now >= next_tick ? 0 : (int)((next_tick - now) / 1000000);
+			if (timeout > 100)
+				timeout = 100;
+		}
+		err = wait_for(rb, v, timeout, &input_ready);
 		if (err < 0 && err != -EINTR) {
+			if (v && v->stopped) {
+				v->stopped(v->arg);
+				view_started = false;
+			}
 			fprintf(stderr, "smbwatch: reading the ring buffer failed: %s\n",
 				strerror(-err));
 			goto cleanup;
@@ -354,6 +410,17 @@ int tracer_run(const struct smbw_opts *o)
 		output_flush(&c.out);
 		if (deadline && smbw_mono_now_ns() >= deadline)
 			break;
+		if (v) {
+			if (input_ready && v->input && v->input(v->arg))
+				break;
+			if (smbw_mono_now_ns() >= next_tick) {
+				read_counters(skel, &c.st);
+				next_tick += (uint64_t)v->tick_ms * 1000000;
+				if (v->tick && v->tick(v->arg, &c.st))
+					break;
+			}
+			continue;
+		}
 		if (!o->json) {
 			read_counters(skel, &c.st);
 			if (c.st.dropped > last_drop_report) {
@@ -381,7 +448,11 @@ int tracer_run(const struct smbw_opts *o)
 	}
 	if (o->count_success)
 		read_success_counts(skel, &c);
-	if (o->json)
+	if (v) {
+		if (v->stopped)
+			v->stopped(v->arg);
+		view_started = false;
+	} else if (o->json)
 		status(&c, "stopped", &c.st);
 	else
 		fprintf(stderr, "smbwatch: stopped: %llu event(s), %llu dropped, %llu finding(s); "
@@ -390,7 +461,7 @@ int tracer_run(const struct smbw_opts *o)
 			(unsigned long long)c.st.findings,
 			(unsigned long long)c.st.hits_auth, (unsigned long long)c.st.hits_smb2_error,
 			(unsigned long long)c.st.hits_smb2_done, (unsigned long long)c.st.hits_tcon);
-	if (!o->json)
+	if (!o->json && !v)
 		for (i = 0; i < c.st.n_success; i++)
 			fprintf(stderr, "smbwatch: successful opens: pid %u (%s): %llu\n",
 				c.st.success[i].pid, c.st.success[i].client[0] ? c.st.success[i].client : "?",
@@ -399,6 +470,8 @@ int tracer_run(const struct smbw_opts *o)
 	ret = c.out.broken ? 1 : 0;
 
 cleanup:
+	if (view_started && v->stopped)
+		v->stopped(v->arg);
 	ring_buffer__free(rb);
 	while (nlinks > 0)
 		bpf_link__destroy(links[--nlinks]);
