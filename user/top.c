@@ -37,6 +37,7 @@ struct top {
 	char detail_key[256]; /* ip|account of the row shown in the detail pane */
 	int saved_stderr;
 	FILE *errlog;
+	uint64_t drawn_ns;
 };
 
 static bool curses_on;
@@ -201,6 +202,7 @@ static void draw(struct top *t)
 
 	if (!curses_on)
 		return;
+	t->drawn_ns = smbw_mono_now_ns();
 	refresh_view(t);
 	erase();
 	if (t->help) {
@@ -424,13 +426,8 @@ static int on_input(void *arg)
 		return 0;
 	while (!quit && (ch = getch()) != ERR)
 		quit = on_key(t, ch);
-	if (!quit) {
-		bool was = t->paused;
-
-		t->paused = false; /* keys always redraw, even when paused */
-		draw(t);
-		t->paused = was;
-	}
+	if (!quit)
+		draw(t); /* keys always redraw, even when paused */
 	return quit;
 }
 
