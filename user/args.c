@@ -73,6 +73,7 @@ enum {
 	OPT_NO_FINDINGS,
 	OPT_RINGBUF,
 	OPT_NO_COLOR,
+	OPT_STATS_INTERVAL,
 };
 
 static const struct argp_option options[] = {
@@ -89,6 +90,11 @@ static const struct argp_option options[] = {
 	  "per open)", 0 },
 	{ "server-name", OPT_SERVER_NAME, "NAME", 0,
 	  "Server name for UNC paths (\\\\NAME\\share\\...; default: this host's name)", 0 },
+	{ "output", 'o', "FILE", 0,
+	  "Append JSON records to FILE (created 0640; reopened on SIGHUP, for logrotate). "
+	  "Without --json, standard output then stays quiet", 0 },
+	{ "stats-interval", OPT_STATS_INTERVAL, "SECONDS", 0,
+	  "A smbwatch.stats record (event.kind metric) this often in JSON outputs (60)", 0 },
 	{ "ring-buffer-kb", OPT_RINGBUF, "KIB", 0,
 	  "BPF ring buffer size, a power of two from 64 (default 8192); events that do not fit "
 	  "are dropped and counted", 0 },
@@ -254,6 +260,20 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_NO_COLOR:
 		o->no_color = true;
 		break;
+	case 'o':
+		if (!*arg) {
+			argp_error(state, "--output needs a file");
+			return EINVAL;
+		}
+		o->output = arg;
+		break;
+	case OPT_STATS_INTERVAL:
+		if (smbw_parse_ulong(arg, 1, 86400, &v)) {
+			argp_error(state, "invalid stats interval '%s': seconds from 1 to 86400", arg);
+			return EINVAL;
+		}
+		o->stats_interval_s = v;
+		break;
 	case OPT_RINGBUF:
 		if (smbw_parse_ulong(arg, 64, 1048576, &v) || (v & (v - 1))) {
 			argp_error(state, "invalid ring buffer size '%s': a power of two from 64 to "
@@ -314,6 +334,7 @@ int smbw_parse_args(int argc, char **argv, struct smbw_opts *o, bool quiet)
 	memset(o, 0, sizeof(*o));
 	det_config_defaults(&o->det);
 	o->interval_s = 1;
+	o->stats_interval_s = 60;
 	argp_err_exit_status = 2; /* usage errors exit 2, as documented */
 	return argp_parse(&argp, argc, argv, flags, NULL, &ps) ? 2 : 0;
 }

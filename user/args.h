@@ -29,6 +29,8 @@ struct smbw_opts {
 	bool batch;                /* top: plain text refreshes on stdout, no curses */
 	unsigned long iterations;  /* top: stop after this many refreshes; 0: never */
 	bool no_color;             /* top: no colors (also NO_COLOR in the environment) */
+	const char *output;        /* -o FILE: NDJSON appended, reopened on SIGHUP */
+	unsigned long stats_interval_s; /* a smbwatch.stats record this often (60) */
 	const char *files[256];    /* replay: the files ("-": standard input) */
 	int nfiles;
 };

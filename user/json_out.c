@@ -207,6 +207,20 @@ static void common_head_real(struct jw *w, const struct smbw_ctx *ctx, uint64_t 
 	jw_obj_end(w);
 }
 
+/* event.sequence (from 1 in each run, so a gap downstream shows loss) and event.id. */
+static void event_ids(struct jw *w, const struct smbw_ctx *ctx)
+{
+	char id[48];
+	uint64_t seq;
+
+	if (!ctx->sequence)
+		return;
+	seq = ++*ctx->sequence;
+	snprintf(id, sizeof(id), "%s-%llu", ctx->run_id, (unsigned long long)seq);
+	jw_u64(w, "sequence", seq);
+	jw_str(w, "id", id);
+}
+
 static void common_head(struct jw *w, const struct smbw_ctx *ctx, uint64_t mono_ns)
 {
 	common_head_real(w, ctx, smbw_real_us(ctx, mono_ns));
@@ -237,6 +251,7 @@ void json_auth_record(struct jw *w, const struct smbw_ctx *ctx, const struct smb
 	ntstatus_hex(e->status, hex);
 	common_head(w, ctx, e->ts_ns);
 	jw_obj_begin(w, "event");
+	event_ids(w, ctx);
 	jw_str(w, "kind", "event");
 	jw_str(w, "dataset", "smbwatch.auth");
 	jw_str(w, "module", "smbwatch");
@@ -273,11 +288,46 @@ void json_auth_record(struct jw *w, const struct smbw_ctx *ctx, const struct smb
 	jw_obj_end(w);
 }
 
+void json_stats_record(struct jw *w, const struct smbw_ctx *ctx, double interval_s,
+		       const struct smbw_stats *n, const struct smbw_stats *p,
+		       uint64_t output_dropped)
+{
+	char iv[32];
+
+	common_head(w, ctx, smbw_mono_now_ns());
+	jw_obj_begin(w, "event");
+	event_ids(w, ctx);
+	jw_str(w, "kind", "metric");
+	jw_str(w, "dataset", "smbwatch.stats");
+	jw_str(w, "module", "smbwatch");
+	jw_obj_end(w);
+	jw_obj_begin(w, "smbwatch");
+	snprintf(iv, sizeof(iv), "%.3f", interval_s);
+	key(w, "interval_s");
+	puts_(w, iv);
+	jw_obj_begin(w, "events_by_kind");
+	jw_u64(w, "auth", n->events_auth - p->events_auth);
+	jw_u64(w, "file", n->events_file - p->events_file);
+	jw_u64(w, "tree", n->events_tree - p->events_tree);
+	jw_obj_end(w);
+	jw_u64(w, "dropped", n->dropped - p->dropped);
+	jw_u64(w, "output_dropped", output_dropped);
+	jw_obj_begin(w, "probe_hits");
+	jw_u64(w, "auth", n->hits_auth - p->hits_auth);
+	jw_u64(w, "smb2_error", n->hits_smb2_error - p->hits_smb2_error);
+	jw_u64(w, "smb2_done", n->hits_smb2_done - p->hits_smb2_done);
+	jw_u64(w, "tree_connect", n->hits_tcon - p->hits_tcon);
+	jw_obj_end(w);
+	jw_obj_end(w);
+	jw_obj_end(w);
+}
+
 void json_status_record(struct jw *w, const struct smbw_ctx *ctx, const char *action,
 			const struct smbw_stats *st)
 {
 	common_head(w, ctx, smbw_mono_now_ns());
 	jw_obj_begin(w, "event");
+	event_ids(w, ctx);
 	jw_str(w, "kind", "state");
 	jw_str(w, "dataset", "smbwatch.status");
 	jw_str(w, "module", "smbwatch");
@@ -299,6 +349,7 @@ void json_status_record(struct jw *w, const struct smbw_ctx *ctx, const char *ac
 		jw_u64(w, "dropped", st->dropped);
 		jw_u64(w, "read_errors", st->read_errors);
 		jw_u64(w, "output_errors", st->output_errors);
+		jw_u64(w, "output_dropped", st->output_dropped);
 		jw_u64(w, "session_cache_evictions", st->cache_evictions);
 		jw_u64(w, "findings", st->findings);
 		jw_u64(w, "finding_updates", st->finding_updates);
@@ -344,6 +395,7 @@ void json_smb2_record(struct jw *w, const struct smbw_ctx *ctx, const struct smb
 	ntstatus_hex(e->status, hex);
 	common_head(w, ctx, e->ts_ns);
 	jw_obj_begin(w, "event");
+	event_ids(w, ctx);
 	jw_str(w, "kind", "event");
 	jw_str(w, "dataset", r->dataset);
 	jw_str(w, "module", "smbwatch");
@@ -411,6 +463,7 @@ void json_finding_record(struct jw *w, const struct smbw_ctx *ctx, const struct 
 
 	common_head_real(w, ctx, f->end_us);
 	jw_obj_begin(w, "event");
+	event_ids(w, ctx);
 	jw_str(w, "kind", "alert");
 	jw_str(w, "dataset", "smbwatch.finding");
 	jw_str(w, "module", "smbwatch");

@@ -63,6 +63,7 @@ struct smbw_stats {
 	uint64_t hits_tcon;       /* hits on successful-tree-connect returns */
 	uint64_t read_errors;    /* fields that could not be read from smbd's memory */
 	uint64_t output_errors;  /* records that could not be written */
+	uint64_t output_dropped; /* records lost to -o FILE (write or reopen failures) */
 	uint64_t cache_evictions; /* logon identities replaced for lack of room */
 	uint64_t findings, finding_updates, evicted_keys; /* from the detector */
 	double cpu_s;          /* smbwatch's own CPU time, user + system */
@@ -75,6 +76,11 @@ struct smbw_stats {
 	} *success;
 	size_t n_success;
 };
+
+/* A smbwatch.stats record (event.kind metric): what happened since the previous one. */
+void json_stats_record(struct jw *w, const struct smbw_ctx *ctx, double interval_s,
+		       const struct smbw_stats *now, const struct smbw_stats *prev,
+		       uint64_t output_dropped);
 
 /* A smbwatch.status record: action is "started" or "stopped"; stats only for "stopped". */
 void json_status_record(struct jw *w, const struct smbw_ctx *ctx, const char *action,

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Record output. */
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -8,17 +10,113 @@
 #include "output.h"
 #include "text_out.h"
 
+volatile int output_hup;
+
 void output_init(struct output *o, bool json, const struct smbw_ctx *ctx)
 {
 	memset(o, 0, sizeof(*o));
 	o->json = json;
+	o->to_stdout = true;
 	o->ctx = ctx;
+	o->fd = -1;
 	jw_init(&o->jw);
 }
 
 void output_free(struct output *o)
 {
+	if (o->fd >= 0)
+		close(o->fd);
+	o->fd = -1;
 	jw_free(&o->jw);
+}
+
+static int open_file(struct output *o)
+{
+	int fd = open(o->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+
+	if (fd < 0)
+		return -errno;
+	if (o->fd >= 0)
+		close(o->fd);
+	o->fd = fd;
+	return 0;
+}
+
+int output_open_file(struct output *o, const char *path)
+{
+	int err;
+
+	o->path = path;
+	o->to_stdout = o->json; /* -o alone: the file only */
+	err = open_file(o);
+	if (err) {
+		fprintf(stderr, "smbwatch: cannot open %s: %s\n", path, strerror(-err));
+		return -1;
+	}
+	return 0;
+}
+
+static void file_failed(struct output *o, const char *what, int err)
+{
+	o->file_dropped++;
+	if (!o->file_failing)
+		fprintf(stderr, "smbwatch: cannot %s %s: %s; records are counted as lost until it "
+				"works again\n", what, o->path, strerror(err));
+	o->file_failing = true;
+	o->next_retry_ns = smbw_mono_now_ns() + 1000000000ULL;
+}
+
+void output_maintain(struct output *o)
+{
+	int err;
+
+	if (!o->path)
+		return;
+	if (output_hup) {
+		output_hup = 0;
+		o->next_retry_ns = 0;
+		if (o->fd >= 0) {
+			close(o->fd);
+			o->fd = -1;
+		}
+	}
+	if (o->fd >= 0 || smbw_mono_now_ns() < o->next_retry_ns)
+		return;
+	err = open_file(o);
+	if (err) {
+		o->file_dropped--; /* file_failed counts a record; none was lost by opening */
+		file_failed(o, "reopen", -err);
+	}
+}
+
+bool output_wants_json(const struct output *o)
+{
+	return (o->json && o->to_stdout) || o->path;
+}
+
+bool output_wants_text(const struct output *o)
+{
+	return !o->json && o->to_stdout;
+}
+
+static void file_write(struct output *o, const char *rec, size_t len)
+{
+	ssize_t w;
+
+	if (o->fd < 0) {
+		o->file_dropped++;
+		return;
+	}
+	w = write(o->fd, rec, len); /* one write per record: a reader never sees half a line */
+	if (w == (ssize_t)len) {
+		if (o->file_failing) {
+			fprintf(stderr, "smbwatch: writing to %s again (%llu record(s) lost)\n", o->path,
+				(unsigned long long)o->file_dropped);
+			o->file_failing = false;
+		}
+		return;
+	}
+	file_failed(o, "write to", w < 0 ? errno : ENOSPC);
 }
 
 void output_write(struct output *o, const char *rec, size_t len)
@@ -46,8 +144,17 @@ void output_jw(struct output *o)
 	}
 	/* jw keeps a spare byte past len for this newline */
 	o->jw.buf[o->jw.len] = '\n';
-	output_write(o, o->jw.buf, o->jw.len + 1);
+	if (o->json && o->to_stdout)
+		output_write(o, o->jw.buf, o->jw.len + 1);
+	if (o->path)
+		file_write(o, o->jw.buf, o->jw.len + 1);
 	o->jw.buf[o->jw.len] = 0;
+}
+
+void output_text(struct output *o, const char *line)
+{
+	if (output_wants_text(o))
+		output_write(o, line, strlen(line));
 }
 
 void output_finding(void *arg, const struct det_finding *f, const char *action)
@@ -55,12 +162,13 @@ void output_finding(void *arg, const struct det_finding *f, const char *action)
 	struct output *o = arg;
 
 	o->findings++;
-	if (o->json) {
+	if (output_wants_json(o)) {
 		jw_reset(&o->jw);
 		json_finding_record(&o->jw, o->ctx, f, action);
 		output_jw(o);
-	} else {
+	}
+	if (output_wants_text(o)) {
 		text_finding_line(o->line, sizeof(o->line), f, action);
-		output_write(o, o->line, strlen(o->line));
+		output_text(o, o->line);
 	}
 }

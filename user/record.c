@@ -32,6 +32,20 @@ void smbw_ctx_init(struct smbw_ctx *ctx)
 	ctx->mono_to_real_ns = ts_ns(&real) - ts_ns(&mono);
 	if (gethostname(ctx->hostname, sizeof(ctx->hostname) - 1))
 		strcpy(ctx->hostname, "unknown");
+	{
+		static uint64_t seq;
+		unsigned char r[8] = {};
+		FILE *f = fopen("/dev/urandom", "rb");
+		int i;
+
+		if (!f || fread(r, 1, sizeof(r), f) != sizeof(r)) /* fall back to time and pid */
+			memcpy(r, &ctx->mono_to_real_ns, sizeof(r)), r[0] ^= (unsigned char)getpid();
+		if (f)
+			fclose(f);
+		for (i = 0; i < 8; i++)
+			snprintf(ctx->run_id + 2 * i, 3, "%02x", r[i]);
+		ctx->sequence = &seq;
+	}
 }
 
 uint64_t smbw_real_us(const struct smbw_ctx *ctx, uint64_t mono_ns)

@@ -11,6 +11,8 @@ struct smbw_ctx {
 	char hostname[256];
 	char samba_version[32]; /* "4.17.12" */
 	const char *samba_libdir;
+	char run_id[20];        /* random per run: event.id is "<run_id>-<sequence>" */
+	uint64_t *sequence;     /* the last event.sequence given; every JSON record takes the next */
 };
 
 /* Fills mono_to_real_ns and hostname. */

@@ -24,8 +24,10 @@ static volatile sig_atomic_t stop_requested;
 
 static void on_signal(int sig)
 {
-	(void)sig;
-	stop_requested = 1;
+	if (sig == SIGHUP)
+		output_hup = 1; /* logrotate: reopen -o FILE */
+	else
+		stop_requested = 1;
 }
 
 static bool verbose;
@@ -132,16 +134,16 @@ static int handle_event(void *ctx, void *data, size_t size)
 
 		c->st.events_auth++;
 		session_cache_logon(&c->sessions, e);
-		if (c->view) {
-			if (c->view->auth)
-				c->view->auth(c->view->arg, &c->ctx, e);
-		} else if (c->o->json) {
+		if (c->view && c->view->auth)
+			c->view->auth(c->view->arg, &c->ctx, e);
+		if (output_wants_json(&c->out)) {
 			jw_reset(&c->out.jw);
 			json_auth_record(&c->out.jw, &c->ctx, e);
 			output_jw(&c->out);
-		} else {
+		}
+		if (output_wants_text(&c->out)) {
 			text_auth_line(c->out.line, sizeof(c->out.line), &c->ctx, e);
-			output_write(&c->out, c->out.line, strlen(c->out.line));
+			output_text(&c->out, c->out.line);
 		}
 		detect_auth(c, e);
 	} else if (*type == SMBW_EV_SMB2 && size >= sizeof(struct smbw_smb2_event)) {
@@ -153,16 +155,16 @@ static int handle_event(void *ctx, void *data, size_t size)
 			c->st.events_file++;
 		else
 			c->st.events_tree++;
-		if (c->view) {
-			if (c->view->smb2)
-				c->view->smb2(c->view->arg, &c->ctx, &c->rec);
-		} else if (c->o->json) {
+		if (c->view && c->view->smb2)
+			c->view->smb2(c->view->arg, &c->ctx, &c->rec);
+		if (output_wants_json(&c->out)) {
 			jw_reset(&c->out.jw);
 			json_smb2_record(&c->out.jw, &c->ctx, &c->rec);
 			output_jw(&c->out);
-		} else {
+		}
+		if (output_wants_text(&c->out)) {
 			text_smb2_line(c->out.line, sizeof(c->out.line), &c->ctx, &c->rec);
-			output_write(&c->out, c->out.line, strlen(c->out.line));
+			output_text(&c->out, c->out.line);
 		}
 		detect_smb2(c, &c->rec);
 	}
@@ -225,7 +227,7 @@ static void read_success_counts(struct smbwatch_bpf *skel, struct consumer *c)
 
 static void status(struct consumer *c, const char *action, const struct smbw_stats *st)
 {
-	if (!c->o->json || c->view)
+	if (!output_wants_json(&c->out))
 		return;
 	jw_reset(&c->out.jw);
 	json_status_record(&c->out.jw, &c->ctx, action, st);
@@ -239,6 +241,8 @@ static void finding_to_view(void *arg, const struct det_finding *f, const char *
 
 	if (c->view->finding)
 		c->view->finding(c->view->arg, f, action);
+	if (output_wants_json(&c->out))
+		output_finding(&c->out, f, action); /* -o FILE while the view runs */
 }
 
 static int wait_for(struct ring_buffer *rb, const struct tracer_view *v, int timeout_ms,
@@ -270,7 +274,9 @@ int tracer_run_view(const struct smbw_opts *o, const struct tracer_view *v)
 	struct preflight pf;
 	const struct check *bad;
 	struct sigaction sa = {};
-	uint64_t deadline = 0, last_drop_report = 0, next_tick = 0;
+	uint64_t deadline = 0, last_drop_report = 0, next_tick = 0, next_stats = 0, stats_ns;
+	uint64_t last_stats_ns, file_dropped_reported = 0;
+	struct smbw_stats prev_stats = {};
 	int err, ret = 1;
 	size_t i, nlinks = 0;
 	bool view_started = false, input_ready = false;
@@ -280,7 +286,13 @@ int tracer_run_view(const struct smbw_opts *o, const struct tracer_view *v)
 	c.o = o;
 	c.view = v;
 	smbw_ctx_init(&c.ctx);
-	output_init(&c.out, o->json, &c.ctx);
+	output_init(&c.out, o->json && !v, &c.ctx);
+	if (v)
+		c.out.to_stdout = false; /* the view owns the terminal */
+	if (o->output && output_open_file(&c.out, o->output))
+		return 1;
+	if (v)
+		c.out.to_stdout = false;
 	if (!o->no_findings) {
 		c.det = v ? det_new(&o->det, finding_to_view, &c)
 			  : det_new(&o->det, output_finding, &c.out);
@@ -365,25 +377,32 @@ int tracer_run_view(const struct smbw_opts *o, const struct tracer_view *v)
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 
 	if (v) {
 		view_started = true;
+		status(&c, "started", NULL); /* to -o FILE, if any */
 		if (v->started && v->started(v->arg, &c.ctx))
 			goto cleanup;
-	} else if (o->json)
+	} else if (o->json) {
 		status(&c, "started", NULL);
-	else
+	} else {
+		status(&c, "started", NULL); /* to -o FILE, if any */
 		fprintf(stderr,
 			"smbwatch: tracing Samba %s (%s): logons, failed opens and searches, share "
 			"connects%s%s. Ctrl-C to stop.\n",
 			pf.samba_version, pf.libdir,
 			o->all_opens ? ", every open" : o->count_success ? ", counting opens" : "",
 			o->port ? "; one port only" : "");
+	}
 	if (o->duration_s)
 		deadline = smbw_mono_now_ns() + o->duration_s * 1000000000ULL;
 
+	stats_ns = (uint64_t)o->stats_interval_s * 1000000000ULL;
+	last_stats_ns = smbw_mono_now_ns();
+	next_stats = last_stats_ns + stats_ns;
 	/* Drain events until told to stop: woken when the ring fills, else every 100 ms. */
 	if (v)
 		next_tick = smbw_mono_now_ns() + (uint64_t)v->tick_ms * 1000000;
@@ -408,6 +427,21 @@ int tracer_run_view(const struct smbw_opts *o, const struct tracer_view *v)
 			goto cleanup;
 		}
 		output_flush(&c.out);
+		output_maintain(&c.out);
+		if (output_wants_json(&c.out) && smbw_mono_now_ns() >= next_stats) {
+			uint64_t now = smbw_mono_now_ns();
+
+			read_counters(skel, &c.st);
+			jw_reset(&c.out.jw);
+			json_stats_record(&c.out.jw, &c.ctx, (double)(now - last_stats_ns) / 1e9, &c.st,
+					  &prev_stats, c.out.file_dropped - file_dropped_reported);
+			output_jw(&c.out);
+			output_flush(&c.out);
+			prev_stats = c.st;
+			file_dropped_reported = c.out.file_dropped;
+			last_stats_ns = now;
+			next_stats = now + stats_ns;
+		}
 		if (deadline && smbw_mono_now_ns() >= deadline)
 			break;
 		if (v) {
@@ -437,6 +471,7 @@ int tracer_run_view(const struct smbw_opts *o, const struct tracer_view *v)
 	read_counters(skel, &c.st);
 	c.st.cache_evictions = c.sessions.evictions;
 	c.st.output_errors = c.out.errors;
+	c.st.output_dropped = c.out.file_dropped;
 	smbw_self_usage(&c.st.cpu_s, &c.st.peak_rss_kb);
 	if (c.det) {
 		struct det_stats ds;
@@ -448,13 +483,13 @@ int tracer_run_view(const struct smbw_opts *o, const struct tracer_view *v)
 	}
 	if (o->count_success)
 		read_success_counts(skel, &c);
+	status(&c, "stopped", &c.st); /* JSON destinations: stdout --json and -o FILE */
+	output_flush(&c.out);
 	if (v) {
 		if (v->stopped)
 			v->stopped(v->arg);
 		view_started = false;
-	} else if (o->json)
-		status(&c, "stopped", &c.st);
-	else
+	} else if (!o->json)
 		fprintf(stderr, "smbwatch: stopped: %llu event(s), %llu dropped, %llu finding(s); "
 			"probe hits: %llu logon, %llu SMB2 error, %llu SMB2 reply, %llu tree connect\n",
 			(unsigned long long)c.st.events, (unsigned long long)c.st.dropped,
