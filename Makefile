@@ -39,7 +39,7 @@ $(OUT)/smbwatch.skel.h: $(OUT)/smbwatch.bpf.o
 LIB_SRCS := user/ntstatus.c user/json_out.c user/text_out.c user/utf8.c user/args.c \
 	    user/record.c user/samba_layout.c user/elf_info.c \
 	    user/smb_path.c user/session_cache.c user/smb2_record.c user/detect.c \
-	    user/output.c user/replay.c user/top_model.c
+	    user/output.c user/replay.c user/top_model.c user/syslog_out.c
 APP_SRCS := user/main.c user/tracer.c user/doctor.c user/preflight.c user/top.c
 LIB_OBJS := $(LIB_SRCS:user/%.c=$(OUT)/user/%.o)
 APP_OBJS := $(APP_SRCS:user/%.c=$(OUT)/user/%.o)

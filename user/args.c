@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "args.h"
+#include "syslog_out.h"
 
 const char *argp_program_version = "smbwatch 0.1.0";
 const char *argp_program_bug_address = "the smbwatch issue tracker";
@@ -74,6 +75,7 @@ enum {
 	OPT_RINGBUF,
 	OPT_NO_COLOR,
 	OPT_STATS_INTERVAL,
+	OPT_SYSLOG,
 };
 
 static const struct argp_option options[] = {
@@ -93,6 +95,9 @@ static const struct argp_option options[] = {
 	{ "output", 'o', "FILE", 0,
 	  "Append JSON records to FILE (created 0640; reopened on SIGHUP, for logrotate). "
 	  "Without --json, standard output then stays quiet", 0 },
+	{ "syslog", OPT_SYSLOG, "TARGET", OPTION_ARG_OPTIONAL,
+	  "Send JSON records as RFC 5424 syslog messages: to /dev/log, a unix socket path, "
+	  "udp://HOST:PORT or tcp://HOST:PORT (octet counting). Use --syslog=TARGET", 0 },
 	{ "stats-interval", OPT_STATS_INTERVAL, "SECONDS", 0,
 	  "A smbwatch.stats record (event.kind metric) this often in JSON outputs (60)", 0 },
 	{ "ring-buffer-kb", OPT_RINGBUF, "KIB", 0,
@@ -267,6 +272,18 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		}
 		o->output = arg;
 		break;
+	case OPT_SYSLOG: {
+		struct syslog_target t;
+
+		if (arg && syslog_parse_target(arg, &t)) {
+			argp_error(state, "invalid syslog target '%s' (/dev/log, /path, udp://HOST:PORT "
+					  "or tcp://HOST:PORT)", arg);
+			return EINVAL;
+		}
+		o->syslog = true;
+		o->syslog_target = arg;
+		break;
+	}
 	case OPT_STATS_INTERVAL:
 		if (smbw_parse_ulong(arg, 1, 86400, &v)) {
 			argp_error(state, "invalid stats interval '%s': seconds from 1 to 86400", arg);

@@ -30,6 +30,8 @@ struct smbw_opts {
 	unsigned long iterations;  /* top: stop after this many refreshes; 0: never */
 	bool no_color;             /* top: no colors (also NO_COLOR in the environment) */
 	const char *output;        /* -o FILE: NDJSON appended, reopened on SIGHUP */
+	bool syslog;               /* --syslog */
+	const char *syslog_target; /* NULL: /dev/log */
 	unsigned long stats_interval_s; /* a smbwatch.stats record this often (60) */
 	const char *files[256];    /* replay: the files ("-": standard input) */
 	int nfiles;

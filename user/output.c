@@ -2,6 +2,7 @@
 /* Record output. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <unistd.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -22,8 +23,27 @@ void output_init(struct output *o, bool json, const struct smbw_ctx *ctx)
 	jw_init(&o->jw);
 }
 
+int output_open_syslog(struct output *o, const char *target)
+{
+	o->syslog = calloc(1, sizeof(*o->syslog));
+	if (!o->syslog || syslog_out_init(o->syslog, target, o->ctx->hostname)) {
+		fprintf(stderr, "smbwatch: invalid syslog target '%s' (/dev/log, /path/to/socket, "
+				"udp://HOST:PORT or tcp://HOST:PORT)\n", target ? target : "");
+		return -1;
+	}
+	if (!o->path)
+		o->to_stdout = o->json; /* --syslog alone: standard output stays quiet */
+	return 0;
+}
+
 void output_free(struct output *o)
 {
+	if (o->syslog) {
+		syslog_out_drain(o->syslog, 2000); /* the stopped record too */
+		syslog_out_free(o->syslog);
+		free(o->syslog);
+		o->syslog = NULL;
+	}
 	if (o->fd >= 0)
 		close(o->fd);
 	o->fd = -1;
@@ -70,6 +90,8 @@ void output_maintain(struct output *o)
 {
 	int err;
 
+	if (o->syslog)
+		syslog_out_flush(o->syslog);
 	if (!o->path)
 		return;
 	if (output_hup) {
@@ -91,7 +113,7 @@ void output_maintain(struct output *o)
 
 bool output_wants_json(const struct output *o)
 {
-	return (o->json && o->to_stdout) || o->path;
+	return (o->json && o->to_stdout) || o->path || o->syslog;
 }
 
 bool output_wants_text(const struct output *o)
@@ -149,6 +171,16 @@ void output_jw(struct output *o)
 	if (o->path)
 		file_write(o, o->jw.buf, o->jw.len + 1);
 	o->jw.buf[o->jw.len] = 0;
+	if (o->syslog) {
+		/* MSGID: the dataset; findings are warnings, the rest notices */
+		const char *ds = strstr(o->jw.buf, "\"dataset\":\"");
+		char msgid[33] = "-";
+
+		if (ds)
+			sscanf(ds + 11, "%32[^\"]", msgid);
+		syslog_out_record(o->syslog, o->jw.buf, o->jw.len, msgid,
+				  strcmp(msgid, "smbwatch.finding") ? 5 : 4);
+	}
 }
 
 void output_text(struct output *o, const char *line)

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include "json_out.h"
 #include "record.h"
+#include "syslog_out.h"
 
 struct det_finding;
 
@@ -25,6 +26,7 @@ struct output {
 	bool file_failing;     /* the last write or open failed; reported once */
 	uint64_t file_dropped; /* records lost to the file */
 	uint64_t next_retry_ns;
+	struct syslog_out *syslog; /* --syslog, or NULL */
 };
 
 /* Set from a SIGHUP handler: the file is reopened at the next output_maintain(). */
@@ -32,6 +34,9 @@ extern volatile int output_hup;
 
 void output_init(struct output *o, bool json, const struct smbw_ctx *ctx);
 void output_free(struct output *o);
+
+/* --syslog [TARGET]: 0, or -1 with the reason on stderr. */
+int output_open_syslog(struct output *o, const char *target);
 
 /* -o FILE: opens it (created 0640, appended); 0, or -1 with the reason on stderr. */
 int output_open_file(struct output *o, const char *path);

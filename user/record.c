@@ -14,6 +14,14 @@ static int64_t ts_ns(const struct timespec *t)
 	return (int64_t)t->tv_sec * 1000000000LL + t->tv_nsec;
 }
 
+uint64_t smbw_real_us_now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_REALTIME, &t);
+	return (uint64_t)ts_ns(&t) / 1000;
+}
+
 uint64_t smbw_mono_now_ns(void)
 {
 	struct timespec t;

@@ -18,6 +18,9 @@ struct smbw_ctx {
 /* Fills mono_to_real_ns and hostname. */
 void smbw_ctx_init(struct smbw_ctx *ctx);
 
+/* Now, wall clock, microseconds since the epoch. */
+uint64_t smbw_real_us_now(void);
+
 /* Now, on CLOCK_MONOTONIC, in ns (the clock of bpf_ktime_get_ns). */
 uint64_t smbw_mono_now_ns(void);
 

@@ -291,6 +291,8 @@ int tracer_run_view(const struct smbw_opts *o, const struct tracer_view *v)
 		c.out.to_stdout = false; /* the view owns the terminal */
 	if (o->output && output_open_file(&c.out, o->output))
 		return 1;
+	if (o->syslog && output_open_syslog(&c.out, o->syslog_target))
+		return 1;
 	if (v)
 		c.out.to_stdout = false;
 	if (!o->no_findings) {
@@ -434,11 +436,14 @@ int tracer_run_view(const struct smbw_opts *o, const struct tracer_view *v)
 			read_counters(skel, &c.st);
 			jw_reset(&c.out.jw);
 			json_stats_record(&c.out.jw, &c.ctx, (double)(now - last_stats_ns) / 1e9, &c.st,
-					  &prev_stats, c.out.file_dropped - file_dropped_reported);
+					  &prev_stats,
+					  c.out.file_dropped + (c.out.syslog ? c.out.syslog->dropped : 0) -
+						  file_dropped_reported);
 			output_jw(&c.out);
 			output_flush(&c.out);
 			prev_stats = c.st;
-			file_dropped_reported = c.out.file_dropped;
+			file_dropped_reported =
+				c.out.file_dropped + (c.out.syslog ? c.out.syslog->dropped : 0);
 			last_stats_ns = now;
 			next_stats = now + stats_ns;
 		}
@@ -472,6 +477,10 @@ int tracer_run_view(const struct smbw_opts *o, const struct tracer_view *v)
 	c.st.cache_evictions = c.sessions.evictions;
 	c.st.output_errors = c.out.errors;
 	c.st.output_dropped = c.out.file_dropped;
+	if (c.out.syslog) {
+		syslog_out_drain(c.out.syslog, 3000);
+		c.st.output_dropped += c.out.syslog->dropped;
+	}
 	smbw_self_usage(&c.st.cpu_s, &c.st.peak_rss_kb);
 	if (c.det) {
 		struct det_stats ds;
