@@ -82,6 +82,7 @@ check-unit: $(OUT)/unit-tests
 # Integration tests need root (BPF) and run a real smbd; in CI they must run, never skip.
 check-integration: $(OUT)/integration-tests $(OUT)/smbwatch $(OUT)/smbsim
 	SMBWATCH=$(CURDIR)/$(OUT)/smbwatch SMB_LAB=$(CURDIR)/tools/smb-lab SMBSIM=$(CURDIR)/$(OUT)/smbsim \
+		SMBWATCH_VALIDATOR=$(CURDIR)/tools/validate-records \
 		$(OUT)/integration-tests --jobs 1
 
 check: check-unit check-integration

@@ -207,6 +207,11 @@ static void common_head_real(struct jw *w, const struct smbw_ctx *ctx, uint64_t 
 	jw_obj_end(w);
 }
 
+void json_begin_record(struct jw *w, const struct smbw_ctx *ctx)
+{
+	common_head_real(w, ctx, smbw_real_us_now());
+}
+
 /* event.sequence (from 1 in each run, so a gap downstream shows loss) and event.id. */
 static void event_ids(struct jw *w, const struct smbw_ctx *ctx)
 {

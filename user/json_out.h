@@ -77,6 +77,9 @@ struct smbw_stats {
 	size_t n_success;
 };
 
+/* Opens a record: '{' and the fields every record has (@timestamp now, ecs, host, observer). */
+void json_begin_record(struct jw *w, const struct smbw_ctx *ctx);
+
 /* A smbwatch.stats record (event.kind metric): what happened since the previous one. */
 void json_stats_record(struct jw *w, const struct smbw_ctx *ctx, double interval_s,
 		       const struct smbw_stats *now, const struct smbw_stats *prev,

@@ -287,10 +287,11 @@ int replay_run(const struct smbw_opts *o)
 	elapsed = (double)(smbw_mono_now_ns() - t0) / 1e9;
 	if (o->json) {
 		jw_reset(&out.jw);
-		jw_obj_begin(&out.jw, NULL);
+		json_begin_record(&out.jw, &ctx);
 		jw_obj_begin(&out.jw, "event");
 		jw_str(&out.jw, "kind", "state");
 		jw_str(&out.jw, "dataset", "smbwatch.status");
+		jw_str(&out.jw, "module", "smbwatch");
 		jw_str(&out.jw, "action", "replayed");
 		jw_obj_end(&out.jw);
 		jw_obj_begin(&out.jw, "smbwatch");

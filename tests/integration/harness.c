@@ -218,6 +218,12 @@ struct json_object **records_read(const char *path, int *n)
 		r[(*n)++] = o;
 	}
 	free(text);
+	/* every record smbwatch wrote, against the JSON Schema, by a real validator */
+	if (getenv("SMBWATCH_VALIDATOR"))
+		cr_assert_eq(sh("%s '%s' >&2", getenv("SMBWATCH_VALIDATOR"), path), 0,
+			     "records in %s do not match contrib/schema (see above)", path);
+	else if (getenv("CI"))
+		cr_assert_fail("SMBWATCH_VALIDATOR is not set: in CI every record is validated");
 	return r;
 }
 
