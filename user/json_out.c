@@ -323,6 +323,20 @@ void json_stats_record(struct jw *w, const struct smbw_ctx *ctx, double interval
 	jw_u64(w, "smb2_done", n->hits_smb2_done - p->hits_smb2_done);
 	jw_u64(w, "tree_connect", n->hits_tcon - p->hits_tcon);
 	jw_obj_end(w);
+	if (n->success) { /* --count-success: per client, since the start */
+		size_t i;
+
+		jw_arr_begin(w, "successful_opens");
+		for (i = 0; i < n->n_success; i++) {
+			jw_obj_begin(w, NULL);
+			jw_u64(w, "pid", n->success[i].pid);
+			if (n->success[i].client[0])
+				jw_str(w, "client", n->success[i].client);
+			jw_u64(w, "opens", n->success[i].opens);
+			jw_obj_end(w);
+		}
+		jw_arr_end(w);
+	}
 	jw_obj_end(w);
 	jw_obj_end(w);
 }

@@ -434,6 +434,10 @@ int tracer_run_view(const struct smbw_opts *o, const struct tracer_view *v)
 			uint64_t now = smbw_mono_now_ns();
 
 			read_counters(skel, &c.st);
+			if (o->count_success) {
+				c.st.n_success = 0; /* re-read: the counts are since the start */
+				read_success_counts(skel, &c);
+			}
 			jw_reset(&c.out.jw);
 			json_stats_record(&c.out.jw, &c.ctx, (double)(now - last_stats_ns) / 1e9, &c.st,
 					  &prev_stats,
@@ -490,8 +494,10 @@ int tracer_run_view(const struct smbw_opts *o, const struct tracer_view *v)
 		c.st.finding_updates = ds.updates;
 		c.st.evicted_keys = ds.evicted_keys;
 	}
-	if (o->count_success)
+	if (o->count_success) {
+		c.st.n_success = 0;
 		read_success_counts(skel, &c);
+	}
 	status(&c, "stopped", &c.st); /* JSON destinations: stdout --json and -o FILE */
 	output_flush(&c.out);
 	if (v) {
