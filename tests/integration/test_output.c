@@ -148,3 +148,64 @@ Test(output, removed_directory_counts_losses, .init = setup, .fini = teardown, .
 	cr_assert_geq(atol(jget(r[n - 1], "smbwatch.output_dropped")), 5);
 	records_free(r, n);
 }
+
+/* A full disk: a 128 KiB tmpfs fills up; one clear error line, losses counted, no crash. */
+Test(output, full_disk_counts_losses, .init = setup, .fini = teardown, .timeout = 120)
+{
+	char dir[600], cur[700], args[800], *err;
+	json_object **r;
+	int n;
+
+	snprintf(dir, sizeof(dir), "%s/tiny", test_tmpdir());
+	cr_assert_eq(sh("mkdir -p '%s' && mount -t tmpfs -o size=128k tmpfs '%s'", dir, dir), 0,
+		     "cannot mount a small tmpfs");
+	snprintf(cur, sizeof(cur), "%s/smbwatch.json", dir);
+	snprintf(args, sizeof(args), "--json -p %u -o '%s'", lab.port, cur);
+	cr_assert_eq(tracer_start(&tr, args, true), 0);
+	/* about 1.5 KiB per record: 400 failed lookups are far more than 128 KiB */
+	cr_assert_eq(smbsim(&lab, "127.0.0.1", "-U alice -P Alice-Pass-1 --repeat 200 "
+					       "apps/full1.dll apps/full2.dll"),
+		     0);
+	cr_assert_eq(tracer_stop(&tr, SIGINT), 0, "smbwatch must survive a full disk");
+	sh("umount '%s'", dir);
+	err = slurp(tr.err);
+	cr_assert(strstr(err, "smbwatch: cannot write to"), "%s", err);
+	cr_assert(strstr(err, "No space left on device"), "%s", err);
+	cr_assert_leq(strlen(err) - strlen(strstr(err, "smbwatch: cannot write to")), 0,
+		      "one line, not one per record: %s", err);
+	free(err);
+	r = records_read(tr.out, &n);
+	cr_assert_geq(n, 400);
+	cr_assert_gt(atol(jget(r[n - 1], "smbwatch.output_dropped")), 100);
+	records_free(r, n);
+}
+
+/* The ring buffer's accounting: with a tiny ring under a storm, every event is either
+ * received or counted as dropped, never lost silently. */
+Test(output, ring_buffer_losses_are_counted, .init = setup, .fini = teardown, .timeout = 120)
+{
+	char args[256];
+	json_object **r;
+	long events, dropped, received_file = 0;
+	int n, i;
+
+	snprintf(args, sizeof(args), "--json --no-findings -p %u --ring-buffer-kb 64", lab.port);
+	cr_assert_eq(tracer_start(&tr, args, true), 0);
+	cr_assert_eq(sh("for i in 1 2 3 4 5 6; do %s -s 127.0.0.1 -p %u -U alice -P Alice-Pass-1 "
+			"--repeat 150 apps/storm.dll >/dev/null 2>&1 & done; wait",
+			smbsim_bin(), lab.port),
+		     0);
+	cr_assert_eq(tracer_stop(&tr, SIGINT), 0);
+	r = records_read(tr.out, &n);
+	for (i = 0; i < n; i++)
+		received_file += jget(r[i], "file.path") && !strcmp(jget(r[i], "file.path"),
+								    "storm.dll");
+	events = atol(jget(r[n - 1], "smbwatch.events_by_kind.file"));
+	dropped = atol(jget(r[n - 1], "smbwatch.dropped"));
+	cr_log_info("900 failed opens: %ld received, %ld dropped", received_file, dropped);
+	cr_assert_eq(events, received_file);
+	/* the 900 failed opens, plus the logons and share connects, account for every event */
+	cr_assert_geq(received_file + dropped, 900);
+	cr_assert_leq(received_file, 900);
+	records_free(r, n);
+}

@@ -173,3 +173,41 @@ Test(syslog, rotation_and_rsyslog_restart, .init = setup, .fini = teardown, .tim
 	cr_log_info("%d records; rsyslog missed %d, smbwatch reported %ld lost", n, missing,
 		    dropped);
 }
+
+/* A receiver that accepts and never reads: the consumer does not stall (stdout gets every
+ * record, at once), the bounded queue overflows, and the loss is counted and reported. */
+Test(syslog, slow_receiver_never_stalls, .init = setup, .fini = teardown, .timeout = 180)
+{
+	char args[900], *err;
+	json_object **r;
+	int n, files = 0, i;
+	unsigned int port = rs_port + 1;
+
+	rsyslog_stop();
+	cr_assert_eq(sh("python3 -c 'import socket,time\n"
+			"s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
+			"s.bind((\"127.0.0.1\", %u)); s.listen(1); c,_=s.accept(); time.sleep(120)' "
+			">/dev/null 2>&1 & sleep 0.5",
+			port),
+		     0);
+	snprintf(args, sizeof(args), "--json --no-findings -p %u --syslog=tcp://127.0.0.1:%u",
+		 lab.port, port);
+	cr_assert_eq(tracer_start(&tr, args, true), 0);
+	/* about 12,000 records of about 1.2 KiB: more than the socket buffers and the 8 MiB queue */
+	cr_assert_eq(sh("for i in 1 2 3 4; do %s -s 127.0.0.1 -p %u -U alice -P Alice-Pass-1 "
+			"--repeat 1500 apps/slow1.dll apps/slow2.dll >/dev/null 2>&1 & done; wait",
+			smbsim_bin(), lab.port),
+		     0);
+	cr_assert_eq(tracer_stop(&tr, SIGINT), 0, "smbwatch stalled or failed");
+	sh("pkill -f 'bind((\"127.0.0.1\", %u))' 2>/dev/null; true", port);
+	r = records_read(tr.out, &n);
+	for (i = 0; i < n; i++)
+		files += jget(r[i], "file.path") != NULL;
+	cr_assert_eq(files, 12000, "stdout must have every record: the consumer did not wait");
+	cr_assert_eq(atol(jget(r[n - 1], "smbwatch.dropped")), 0);
+	cr_assert_gt(atol(jget(r[n - 1], "smbwatch.output_dropped")), 0,
+		     "the syslog queue must have overflowed, and said so");
+	records_free(r, n);
+	err = slurp(tr.err);
+	free(err);
+}

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <json-c/json.h>
 #include "harness.h"
 
 static struct lab lab;
@@ -79,8 +80,9 @@ Test(top, batch_rows_and_columns, .init = setup, .fini = teardown, .timeout = 18
 	char args[256], f[12][128], *out;
 	int n, i;
 
-	snprintf(args, sizeof(args), "top --batch -n 12 -i 1 -p %u --lockout-threshold 5",
-		 lab.port);
+	/* -o FILE while the view runs: the records go out too */
+	snprintf(args, sizeof(args), "top --batch -n 12 -i 1 -p %u --lockout-threshold 5 -o '%s/top.json'",
+		 lab.port, test_tmpdir());
 	cr_assert_eq(tracer_start(&tr, args, false), 0);
 	for (i = 0; i < 100; i++) { /* the first refresh: tracing is on */
 		out = slurp(tr.out);
@@ -123,6 +125,19 @@ Test(top, batch_rows_and_columns, .init = setup, .fini = teardown, .timeout = 18
 	cr_assert_str_eq(f[5], "2", "failed lookups");
 	cr_assert_str_eq(f[7], "-");
 	cr_assert(!strcmp(f[8], "report.doc") || !strcmp(f[8], "bin/tool.exe"), "%s", f[8]);
+	{
+		char path[700];
+		json_object **rec;
+		int nrec, k, findings = 0;
+
+		snprintf(path, sizeof(path), "%s/top.json", test_tmpdir());
+		rec = records_read(path, &nrec);
+		for (k = 0; k < nrec; k++)
+			findings += !strcmp(jget(rec[k], "event.dataset"), "smbwatch.finding");
+		cr_assert_gt(findings, 0, "no finding record in the -o file");
+		cr_assert_str_eq(jget(rec[nrec - 1], "event.action"), "stopped");
+		records_free(rec, nrec);
+	}
 	/* the finding row comes first in the last refresh */
 	cr_assert_lt(strstr(strrchr(out, '!') ? out : out, "! 198.18.1.2") - out,
 		     strrchr(out, '\n') - out);
