@@ -319,28 +319,38 @@ static __always_inline bool reported_opcode(__u16 op)
 	       op == SMBW_SMB2_QUERY_DIRECTORY;
 }
 
+/* Builds, fills and submits an event for the request (discarded when the port filter says so). */
+static __always_inline void emit_smb2(const void *req, const struct smb2_req_view *v, __u32 status)
+{
+	struct smbw_smb2_event *e = smb2_event_new(status, v->opcode);
+
+	if (!e)
+		return;
+	if (!smb2_fill(e, req, v)) {
+		bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
+		return;
+	}
+	submit(e);
+}
+
 /* NTSTATUS smbd_smb2_request_error_ex(struct smbd_smb2_request *req, NTSTATUS status,
  *	DATA_BLOB *info, const char *location)  (source3/smbd/smb2_server.c) */
 SEC("uprobe")
 int BPF_KPROBE(smb2_request_error, const void *req, __u32 status)
 {
 	struct smb2_req_view v = {};
-	struct smbw_smb2_event *e;
 
 	count(SMBW_CNT_HIT_SMB2_ERROR);
 	/* Warnings such as STATUS_NO_MORE_FILES end every directory listing: not failures. */
 	if ((status >> 30) != 3 || !req || !is_smbd())
 		return 0;
-	if (smb2_view(req, &v) || !reported_opcode(v.opcode))
-		return 0;
-	e = smb2_event_new(status, v.opcode);
-	if (!e)
-		return 0;
-	if (!smb2_fill(e, req, &v)) {
-		bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
+	if (smb2_view(req, &v)) {
+		count(SMBW_CNT_READ_ERR); /* never silent: the request could not be read */
 		return 0;
 	}
-	submit(e);
+	if (!reported_opcode(v.opcode))
+		return 0;
+	emit_smb2(req, &v, status);
 	return 0;
 }
 
@@ -350,7 +360,6 @@ SEC("uprobe")
 int BPF_KPROBE(smb2_request_done, const void *req, __u32 status)
 {
 	struct smb2_req_view v = {};
-	struct smbw_smb2_event *e;
 	__u32 pid;
 	__u64 one = 1, *n;
 
@@ -367,16 +376,8 @@ int BPF_KPROBE(smb2_request_done, const void *req, __u32 status)
 		else
 			bpf_map_update_elem(&success_opens, &pid, &one, BPF_NOEXIST);
 	}
-	if (!emit_success_opens)
-		return 0;
-	e = smb2_event_new(0, v.opcode);
-	if (!e)
-		return 0;
-	if (!smb2_fill(e, req, &v)) {
-		bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
-		return 0;
-	}
-	submit(e);
+	if (emit_success_opens)
+		emit_smb2(req, &v, 0);
 	return 0;
 }
 

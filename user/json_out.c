@@ -293,6 +293,25 @@ void json_auth_record(struct jw *w, const struct smbw_ctx *ctx, const struct smb
 	jw_obj_end(w);
 }
 
+/* --count-success: successful opens per smbd process and its client, since the start. */
+static void successful_opens(struct jw *w, const struct smbw_stats *st)
+{
+	size_t i;
+
+	if (!st->success)
+		return;
+	jw_arr_begin(w, "successful_opens");
+	for (i = 0; i < st->n_success; i++) {
+		jw_obj_begin(w, NULL);
+		jw_u64(w, "pid", st->success[i].pid);
+		if (st->success[i].client[0])
+			jw_str(w, "client", st->success[i].client);
+		jw_u64(w, "opens", st->success[i].opens);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+}
+
 void json_stats_record(struct jw *w, const struct smbw_ctx *ctx, double interval_s,
 		       const struct smbw_stats *n, const struct smbw_stats *p,
 		       uint64_t output_dropped)
@@ -323,20 +342,7 @@ void json_stats_record(struct jw *w, const struct smbw_ctx *ctx, double interval
 	jw_u64(w, "smb2_done", n->hits_smb2_done - p->hits_smb2_done);
 	jw_u64(w, "tree_connect", n->hits_tcon - p->hits_tcon);
 	jw_obj_end(w);
-	if (n->success) { /* --count-success: per client, since the start */
-		size_t i;
-
-		jw_arr_begin(w, "successful_opens");
-		for (i = 0; i < n->n_success; i++) {
-			jw_obj_begin(w, NULL);
-			jw_u64(w, "pid", n->success[i].pid);
-			if (n->success[i].client[0])
-				jw_str(w, "client", n->success[i].client);
-			jw_u64(w, "opens", n->success[i].opens);
-			jw_obj_end(w);
-		}
-		jw_arr_end(w);
-	}
+	successful_opens(w, n);
 	jw_obj_end(w);
 	jw_obj_end(w);
 }
@@ -357,8 +363,6 @@ void json_status_record(struct jw *w, const struct smbw_ctx *ctx, const char *ac
 	if (ctx->samba_libdir)
 		jw_str(w, "samba_libdir", ctx->samba_libdir);
 	if (st) {
-		size_t i;
-
 		jw_u64(w, "events", st->events);
 		jw_obj_begin(w, "events_by_kind");
 		jw_u64(w, "auth", st->events_auth);
@@ -389,18 +393,7 @@ void json_status_record(struct jw *w, const struct smbw_ctx *ctx, const char *ac
 		jw_u64(w, "smb2_done", st->hits_smb2_done);
 		jw_u64(w, "tree_connect", st->hits_tcon);
 		jw_obj_end(w);
-		if (st->success) {
-			jw_arr_begin(w, "successful_opens");
-			for (i = 0; i < st->n_success; i++) {
-				jw_obj_begin(w, NULL);
-				jw_u64(w, "pid", st->success[i].pid);
-				if (st->success[i].client[0])
-					jw_str(w, "client", st->success[i].client);
-				jw_u64(w, "opens", st->success[i].opens);
-				jw_obj_end(w);
-			}
-			jw_arr_end(w);
-		}
+		successful_opens(w, st);
 	}
 	jw_obj_end(w);
 	jw_obj_end(w);

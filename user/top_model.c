@@ -234,13 +234,17 @@ static bool matches(const struct top_row *r, const char *f)
 int top_model_view(const struct top_model *m, enum top_sort sort, const char *filter,
 		   const struct top_row **out, int max)
 {
+	static const struct top_row *all[TOP_MAX_ROWS];
 	int i, n = 0;
 
-	for (i = 0; i < m->nrows && n < max; i++)
+	for (i = 0; i < m->nrows && n < TOP_MAX_ROWS; i++)
 		if (matches(&m->rows[i], filter))
-			out[n++] = &m->rows[i];
+			all[n++] = &m->rows[i];
 	sort_key = sort;
-	qsort(out, (size_t)n, sizeof(*out), cmp_rows);
+	qsort(all, (size_t)n, sizeof(*all), cmp_rows); /* sort all, then keep the first max */
+	if (n > max)
+		n = max;
+	memcpy(out, all, sizeof(*out) * (size_t)n);
 	return n;
 }
 
@@ -264,24 +268,38 @@ static size_t put_col(char *out, size_t n, size_t o, const char *s, int w)
 	return o;
 }
 
-#define COLS_FIXED 72 /* everything but the last-missing-file column */
+#define COLS_FIXED 75 /* everything but the last-missing-file column: 2+15+1+16+1+11+29 */
 
 void top_format_header(char *out, size_t n, int width, enum top_sort sort)
 {
-	char line[512], name[9][24];
-	static const char *names[] = { "CLIENT", "ACCOUNT", "WORKSTATION", "OK", "FAIL",
-				       "LOOKUP", "RATE", "LOCK", "LAST MISSING FILE" };
-	static const enum top_sort cols[] = { TOP_SORT_CLIENT, TOP_SORT_ACCOUNT,
-					      TOP_SORT_WORKSTATION, TOP_SORT_LOGONS_OK,
-					      TOP_SORT_LOGONS_FAILED, TOP_SORT_LOOKUPS,
-					      TOP_SORT_RATE, TOP_SORT_LOCKOUT, TOP_SORT_COUNT };
-	int i;
+	static const struct {
+		const char *name;
+		int width; /* negative: left-aligned */
+		enum top_sort col;
+	} cols[] = {
+		{ "CLIENT", -15, TOP_SORT_CLIENT },	   { "ACCOUNT", -16, TOP_SORT_ACCOUNT },
+		{ "WORKSTATION", -11, TOP_SORT_WORKSTATION }, { "OK", 4, TOP_SORT_LOGONS_OK },
+		{ "FAIL", 4, TOP_SORT_LOGONS_FAILED },	   { "LOOKUP", 6, TOP_SORT_LOOKUPS },
+		{ "RATE", 5, TOP_SORT_RATE },		   { "LOCK", 4, TOP_SORT_LOCKOUT },
+	};
+	char line[512];
+	size_t o = (size_t)snprintf(line, sizeof(line), "  ");
+	size_t i;
 
-	/* the sort column is marked with '*'; the same widths as top_format_row */
-	for (i = 0; i < 9; i++)
-		snprintf(name[i], sizeof(name[i]), "%s%s", names[i], cols[i] == sort ? "*" : "");
-	snprintf(line, sizeof(line), "  %-15s %-16s %-11s %4s %4s %6s %5s %4s %s", name[0], name[1],
-		 name[2], name[3], name[4], name[5], name[6], name[7], name[8]);
+	/* the columns of top_format_row; names never move: the sort column's name is followed
+	 * by '*' (inside its width, or in the separator after it) */
+	for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
+		size_t at = o;
+
+		o += (size_t)snprintf(line + o, sizeof(line) - o, "%*s ", cols[i].width,
+				      cols[i].name);
+		if (cols[i].col == sort) {
+			size_t name_end = cols[i].width < 0 ? at + strlen(cols[i].name) : o - 1;
+
+			line[name_end] = '*';
+		}
+	}
+	snprintf(line + o, sizeof(line) - o, "LAST MISSING FILE");
 	put_col(out, n, 0, line, width);
 }
 

@@ -268,6 +268,13 @@ int netns_create(struct netns_set *s, int n)
 
 	s->n = 0;
 	snprintf(s->tag, sizeof(s->tag), "sw%d", (int)(getpid() % 100000));
+	/* Client hosts use fixed subnets (198.18.i.0/24): two tests at once would route each
+	 * other's clients into the wrong lab. Say so instead of mixing them up. */
+	for (i = 1; i <= n && i < 8; i++)
+		cr_assert_neq(sh("ip -br addr | grep -q ' 198\\.18\\.%d\\.1/'", i), 0,
+			      "198.18.%d.0/24 is in use by another test: run the integration tests "
+			      "one at a time (make check-integration passes --jobs 1)",
+			      i);
 	for (i = 1; i <= n && i < 8; i++) {
 		/* host side swNNNNNhI (<= 15 chars), namespace side swNNNNNnI */
 		if (sh("ip netns add %s-%d && ip link add %sh%d type veth peer name %sn%d && "
@@ -299,4 +306,26 @@ const char *netns_exec(const struct netns_set *s, int i)
 {
 	(void)s;
 	return netns_exec_buf[i];
+}
+
+bool file_has(const char *path, const char *what, int tries)
+{
+	while (tries-- > 0) {
+		char *t = slurp(path);
+		bool ok = t && strstr(t, what);
+
+		free(t);
+		if (ok)
+			return true;
+		usleep(100000);
+	}
+	return false;
+}
+
+void alice_lookups(const struct lab *l, const char *names)
+{
+	char args[512];
+
+	snprintf(args, sizeof(args), "-U alice -P Alice-Pass-1 -W LAB -n WS001 %s", names);
+	cr_assert_eq(smbsim(l, "127.0.0.1", args), 0);
 }

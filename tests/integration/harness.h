@@ -43,6 +43,12 @@ int tracer_wait(struct tracer *t, int timeout_s);
 /* Runs a shell command (printf-style); returns its exit status. */
 int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Waits up to tries x 100 ms for a file to contain what. */
+bool file_has(const char *path, const char *what, int tries);
+
+/* alice's lookups of names ("apps/a.dll apps/b.dll") against a lab, from 127.0.0.1. */
+void alice_lookups(const struct lab *l, const char *names);
+
 /* The whole file, NUL-terminated (free it), or NULL. */
 char *slurp(const char *path);
 

@@ -28,28 +28,6 @@ static void teardown(void)
 	lab_stop(&lab);
 }
 
-static void lookups(const char *names)
-{
-	char args[512];
-
-	snprintf(args, sizeof(args), "-U alice -P Alice-Pass-1 -W LAB -n WS001 %s", names);
-	cr_assert_eq(smbsim(&lab, "127.0.0.1", args), 0);
-}
-
-static bool file_has(const char *path, const char *what, int tries)
-{
-	while (tries-- > 0) {
-		char *t = slurp(path);
-		bool ok = t && strstr(t, what);
-
-		free(t);
-		if (ok)
-			return true;
-		usleep(100000);
-	}
-	return false;
-}
-
 Test(output, rotation_loses_nothing, .init = setup, .fini = teardown, .timeout = 120)
 {
 	char dir[600], cur[700], old[700], args[800];
@@ -69,14 +47,14 @@ Test(output, rotation_loses_nothing, .init = setup, .fini = teardown, .timeout =
 	cr_assert_eq(stat(cur, &st), 0);
 	cr_assert_eq(st.st_mode & 0777, 0640, "mode %o", st.st_mode & 0777);
 
-	lookups("apps/before1.dll apps/before2.dll");
+	alice_lookups(&lab, "apps/before1.dll apps/before2.dll");
 	cr_assert(file_has(cur, "before2.dll", 30));
 	/* logrotate: rename, the process keeps writing to the old file until SIGHUP */
 	cr_assert_eq(rename(cur, old), 0);
-	lookups("apps/between.dll");
+	alice_lookups(&lab, "apps/between.dll");
 	kill(tr.pid, SIGHUP);
 	cr_assert(file_has(cur, "\"dataset\":\"smbwatch.", 30), "no new file after SIGHUP");
-	lookups("apps/after1.dll apps/after2.dll");
+	alice_lookups(&lab, "apps/after1.dll apps/after2.dll");
 	cr_assert(file_has(cur, "after2.dll", 30));
 	cr_assert(file_has(cur, "smbwatch.stats", 30), "no stats record");
 	cr_assert_eq(tracer_stop(&tr, SIGINT), 0);
@@ -132,7 +110,7 @@ Test(output, removed_directory_counts_losses, .init = setup, .fini = teardown, .
 	cr_assert_eq(sh("rm -rf '%s'", dir), 0);
 	kill(tr.pid, SIGHUP); /* the reopen fails: the directory is gone */
 	usleep(500000);
-	lookups("apps/lost1.dll apps/lost2.dll");
+	alice_lookups(&lab, "apps/lost1.dll apps/lost2.dll");
 	usleep(300000);
 	cr_assert_eq(tracer_stop(&tr, SIGINT), 0, "smbwatch must survive a lost output");
 	err = slurp(tr.err);

@@ -67,28 +67,6 @@ static void teardown(void)
 	lab_stop(&lab);
 }
 
-static void lookups(const char *names)
-{
-	char args[512];
-
-	snprintf(args, sizeof(args), "-U alice -P Alice-Pass-1 -W LAB -n WS001 %s", names);
-	cr_assert_eq(smbsim(&lab, "127.0.0.1", args), 0);
-}
-
-static bool file_has(const char *path, const char *what, int tries)
-{
-	while (tries-- > 0) {
-		char *t = slurp(path);
-		bool ok = t && strstr(t, what);
-
-		free(t);
-		if (ok)
-			return true;
-		usleep(100000);
-	}
-	return false;
-}
-
 /* The sequences in an NDJSON file (leading blanks before each object allowed). */
 static int sequences(const char *path, char *seen, int max)
 {
@@ -131,11 +109,11 @@ Test(syslog, rotation_and_rsyslog_restart, .init = setup, .fini = teardown, .tim
 		 cur, rs_port);
 	cr_assert_eq(tracer_start(&tr, args, true), 0);
 
-	lookups("apps/one1.dll apps/one2.dll");
+	alice_lookups(&lab, "apps/one1.dll apps/one2.dll");
 	cr_assert(file_has(recv, "one2.dll", 50), "rsyslog did not receive the first records");
 
 	rsyslog_stop(); /* the receiver goes away ... */
-	lookups("apps/two1.dll apps/two2.dll");
+	alice_lookups(&lab, "apps/two1.dll apps/two2.dll");
 	usleep(500000);
 	rsyslog_start(); /* ... and comes back: smbwatch reconnects and sends what waited */
 	cr_assert(file_has(recv, "two2.dll", 150), "records queued while rsyslog was down never "
@@ -143,7 +121,7 @@ Test(syslog, rotation_and_rsyslog_restart, .init = setup, .fini = teardown, .tim
 
 	cr_assert_eq(rename(cur, old), 0); /* and the file is rotated */
 	kill(tr.pid, SIGHUP);
-	lookups("apps/three1.dll apps/three2.dll");
+	alice_lookups(&lab, "apps/three1.dll apps/three2.dll");
 	cr_assert(file_has(recv, "three2.dll", 50));
 	cr_assert_eq(tracer_stop(&tr, SIGINT), 0);
 	cr_assert(file_has(recv, "\"action\":\"stopped\"", 50), "the stopped record did not arrive");
