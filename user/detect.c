@@ -279,10 +279,27 @@ static void add_status(struct det_status *s, int *n, uint32_t status)
 	s[least].count = 1;
 }
 
+/* The window in microseconds, one of its DET_BUCKETS slices, and where it starts before now. */
+static uint64_t window_us(const struct detector *d)
+{
+	return (uint64_t)d->c.window_s * 1000000;
+}
+
+static uint64_t slice_us(const struct detector *d)
+{
+	uint64_t slice = window_us(d) / DET_BUCKETS;
+
+	return slice ? slice : 1;
+}
+
+static uint64_t window_start(const struct detector *d, uint64_t now)
+{
+	return now > window_us(d) ? now - window_us(d) : 0;
+}
+
 static struct bucket *bucket_for(struct detector *d, struct key *k, uint64_t ts)
 {
-	uint64_t slice = (uint64_t)d->c.window_s * 1000000 / DET_BUCKETS;
-	uint64_t slot = ts / (slice ? slice : 1);
+	uint64_t slot = ts / slice_us(d);
 	struct bucket *b = &k->b[slot % DET_BUCKETS];
 
 	if (b->slot != slot) {
@@ -294,8 +311,7 @@ static struct bucket *bucket_for(struct detector *d, struct key *k, uint64_t ts)
 
 static void window_counts(struct detector *d, struct key *k, uint64_t now)
 {
-	uint64_t slice = (uint64_t)d->c.window_s * 1000000 / DET_BUCKETS;
-	uint64_t cur = now / (slice ? slice : 1);
+	uint64_t cur = now / slice_us(d);
 	int i;
 
 	k->f.failed_logons = k->f.failed_lookups = 0;
@@ -345,8 +361,7 @@ static uint32_t add_file(struct det_finding *f, const struct det_event *e)
 static int places_tried(struct detector *d, struct key *k, uint32_t name_hash, uint64_t now)
 {
 	const struct det_finding *f = &k->f;
-	uint64_t horizon = now > (uint64_t)d->c.window_s * 1000000 ?
-				   now - (uint64_t)d->c.window_s * 1000000 : 0;
+	uint64_t horizon = window_start(d, now);
 	int i, n = 0;
 
 	for (i = 0; i < f->nfiles; i++)
@@ -362,8 +377,7 @@ static int places_tried(struct detector *d, struct key *k, uint32_t name_hash, u
 static void path_search(struct detector *d, struct key *k, uint64_t now)
 {
 	struct det_finding *f = &k->f;
-	uint64_t horizon = now > (uint64_t)d->c.window_s * 1000000 ?
-				   now - (uint64_t)d->c.window_s * 1000000 : 0;
+	uint64_t horizon = window_start(d, now);
 	int i, j, best = 0;
 
 	f->rule_path = false;

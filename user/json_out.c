@@ -248,6 +248,18 @@ static void address(struct jw *w, const char *k, const struct smbw_addr *a)
 	jw_obj_end(w);
 }
 
+/* source, destination and process: the client, the server address, the smbd serving it. */
+static void connection(struct jw *w, const struct smbw_addr *remote, const struct smbw_addr *local,
+		       uint32_t pid)
+{
+	address(w, "source", remote);
+	address(w, "destination", local);
+	jw_obj_begin(w, "process");
+	jw_u64(w, "pid", pid);
+	jw_str(w, "name", "smbd");
+	jw_obj_end(w);
+}
+
 void json_auth_record(struct jw *w, const struct smbw_ctx *ctx, const struct smbw_auth_event *e)
 {
 	char sbuf[32], hex[11];
@@ -274,12 +286,7 @@ void json_auth_record(struct jw *w, const struct smbw_ctx *ctx, const struct smb
 	field(w, "name", e->account, sizeof(e->account), e->flags & SMBW_F_TRUNC_ACCOUNT);
 	field(w, "domain", e->domain, sizeof(e->domain), e->flags & SMBW_F_TRUNC_DOMAIN);
 	jw_obj_end(w);
-	address(w, "source", &e->remote);
-	address(w, "destination", &e->local);
-	jw_obj_begin(w, "process");
-	jw_u64(w, "pid", e->pid);
-	jw_str(w, "name", "smbd");
-	jw_obj_end(w);
+	connection(w, &e->remote, &e->local, e->pid);
 
 	jw_obj_begin(w, "smbwatch");
 	field(w, "workstation", e->workstation, sizeof(e->workstation),
@@ -425,12 +432,7 @@ void json_smb2_record(struct jw *w, const struct smbw_ctx *ctx, const struct smb
 	jw_str(w, "name", r->user);
 	jw_str(w, "domain", r->domain);
 	jw_obj_end(w);
-	address(w, "source", &e->remote);
-	address(w, "destination", &e->local);
-	jw_obj_begin(w, "process");
-	jw_u64(w, "pid", e->pid);
-	jw_str(w, "name", "smbd");
-	jw_obj_end(w);
+	connection(w, &e->remote, &e->local, e->pid);
 	if (r->is_file) {
 		jw_obj_begin(w, "file");
 		jw_str(w, "path", r->path);

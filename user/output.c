@@ -31,8 +31,6 @@ int output_open_syslog(struct output *o, const char *target)
 				"udp://HOST:PORT or tcp://HOST:PORT)\n", target ? target : "");
 		return -1;
 	}
-	if (!o->path)
-		o->to_stdout = o->json; /* --syslog alone: standard output stays quiet */
 	return 0;
 }
 
@@ -56,9 +54,7 @@ static int open_file(struct output *o)
 
 	if (fd < 0)
 		return -errno;
-	if (o->fd >= 0)
-		close(o->fd);
-	o->fd = fd;
+	o->fd = fd; /* only ever opened while closed */
 	return 0;
 }
 
@@ -67,7 +63,6 @@ int output_open_file(struct output *o, const char *path)
 	int err;
 
 	o->path = path;
-	o->to_stdout = o->json; /* -o alone: the file only */
 	err = open_file(o);
 	if (err) {
 		fprintf(stderr, "smbwatch: cannot open %s: %s\n", path, strerror(-err));
@@ -76,9 +71,9 @@ int output_open_file(struct output *o, const char *path)
 	return 0;
 }
 
+/* Reports the first failure of a run of them; the caller counts what was lost. */
 static void file_failed(struct output *o, const char *what, int err)
 {
-	o->file_dropped++;
 	if (!o->file_failing)
 		fprintf(stderr, "smbwatch: cannot %s %s: %s; records are counted as lost until it "
 				"works again\n", what, o->path, strerror(err));
@@ -105,10 +100,8 @@ void output_maintain(struct output *o)
 	if (o->fd >= 0 || smbw_mono_now_ns() < o->next_retry_ns)
 		return;
 	err = open_file(o);
-	if (err) {
-		o->file_dropped--; /* file_failed counts a record; none was lost by opening */
-		file_failed(o, "reopen", -err);
-	}
+	if (err)
+		file_failed(o, "reopen", -err); /* no record lost by opening */
 }
 
 bool output_wants_json(const struct output *o)
@@ -118,7 +111,13 @@ bool output_wants_json(const struct output *o)
 
 bool output_wants_text(const struct output *o)
 {
-	return !o->json && o->to_stdout;
+	/* -o or --syslog without --json: standard output stays quiet */
+	return !o->json && o->to_stdout && !o->path && !o->syslog;
+}
+
+uint64_t output_dropped(const struct output *o)
+{
+	return o->file_dropped + (o->syslog ? o->syslog->dropped : 0);
 }
 
 static void file_write(struct output *o, const char *rec, size_t len)
@@ -138,6 +137,7 @@ static void file_write(struct output *o, const char *rec, size_t len)
 		}
 		return;
 	}
+	o->file_dropped++;
 	file_failed(o, "write to", w < 0 ? errno : ENOSPC);
 }
 

@@ -13,7 +13,7 @@ struct det_finding;
 
 struct output {
 	bool json;       /* JSON on standard output */
-	bool to_stdout;  /* records on standard output at all (not with -o alone) */
+	bool to_stdout;  /* standard output is ours (not while a view owns the terminal) */
 	const struct smbw_ctx *ctx;
 	struct jw jw;
 	char line[1 << 16];
@@ -47,6 +47,9 @@ void output_maintain(struct output *o);
 /* Whether records are wanted as JSON (stdout --json, or a file) and as text lines. */
 bool output_wants_json(const struct output *o);
 bool output_wants_text(const struct output *o);
+
+/* Records lost to -o FILE and --syslog so far. */
+uint64_t output_dropped(const struct output *o);
 
 /* A text line (ends in '\n') to standard output. */
 void output_text(struct output *o, const char *line);

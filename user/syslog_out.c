@@ -130,6 +130,13 @@ static bool queue_push(struct syslog_out *s, const char *m, size_t len)
 	return true;
 }
 
+/* The next try after the backoff; the backoff doubles, up to 30 s. */
+static void retry_later(struct syslog_out *s)
+{
+	s->next_try_ns = smbw_mono_now_ns() + (uint64_t)s->backoff_s * 1000000000ULL;
+	s->backoff_s = s->backoff_s < 30 ? s->backoff_s * 2 : 30;
+}
+
 static void lost_connection(struct syslog_out *s, int err)
 {
 	if (s->fd >= 0)
@@ -140,8 +147,7 @@ static void lost_connection(struct syslog_out *s, int err)
 		fprintf(stderr, "smbwatch: syslog receiver lost (%s); queueing, reconnecting\n",
 			strerror(err));
 	s->failing = true;
-	s->next_try_ns = smbw_mono_now_ns() + (uint64_t)s->backoff_s * 1000000000ULL;
-	s->backoff_s = s->backoff_s < 30 ? s->backoff_s * 2 : 30;
+	retry_later(s);
 }
 
 void syslog_out_flush(struct syslog_out *s)
@@ -153,8 +159,7 @@ void syslog_out_flush(struct syslog_out *s)
 			return;
 		s->fd = connect_target(s);
 		if (s->fd < 0) {
-			s->next_try_ns = smbw_mono_now_ns() + (uint64_t)s->backoff_s * 1000000000ULL;
-			s->backoff_s = s->backoff_s < 30 ? s->backoff_s * 2 : 30;
+			retry_later(s);
 			return;
 		}
 		if (s->failing)

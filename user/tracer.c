@@ -50,6 +50,7 @@ struct consumer {
 	struct detector *det; /* NULL with --no-findings */
 	struct smb2_record rec;  /* large: kept here, not on the stack */
 	char server[256];
+	size_t success_cap;      /* room in st.success */
 };
 
 /* Logons and failed lookups go to the detector as well. */
@@ -199,8 +200,8 @@ static void read_success_counts(struct smbwatch_bpf *skel, struct consumer *c)
 {
 	int fd = bpf_map__fd(skel->maps.success_opens);
 	__u32 key, next, *prev = NULL;
-	size_t cap = 0;
 
+	c->st.n_success = 0; /* the kernel's counts are since the start: read them all again */
 	while (!bpf_map_get_next_key(fd, prev, &next)) {
 		struct smbw_success_count *sc;
 		__u64 v;
@@ -209,12 +210,14 @@ static void read_success_counts(struct smbwatch_bpf *skel, struct consumer *c)
 		prev = &key;
 		if (bpf_map_lookup_elem(fd, &key, &v))
 			continue;
-		if (c->st.n_success == cap) {
-			void *p = realloc(c->st.success, (cap = cap ? cap * 2 : 64) * sizeof(*sc));
+		if (c->st.n_success == c->success_cap) {
+			size_t cap = c->success_cap ? c->success_cap * 2 : 64;
+			void *p = realloc(c->st.success, cap * sizeof(*sc));
 
 			if (!p)
 				return;
 			c->st.success = p;
+			c->success_cap = cap;
 		}
 		sc = &c->st.success[c->st.n_success++];
 		memset(sc, 0, sizeof(*sc));
@@ -275,7 +278,7 @@ int tracer_run_view(const struct smbw_opts *o, const struct tracer_view *v)
 	const struct check *bad;
 	struct sigaction sa = {};
 	uint64_t deadline = 0, last_drop_report = 0, next_tick = 0, next_stats = 0, stats_ns;
-	uint64_t last_stats_ns, file_dropped_reported = 0;
+	uint64_t last_stats_ns, dropped_reported = 0;
 	struct smbw_stats prev_stats = {};
 	int err, ret = 1;
 	size_t i, nlinks = 0;
@@ -286,15 +289,13 @@ int tracer_run_view(const struct smbw_opts *o, const struct tracer_view *v)
 	c.o = o;
 	c.view = v;
 	smbw_ctx_init(&c.ctx);
-	output_init(&c.out, o->json && !v, &c.ctx);
+	output_init(&c.out, o->json, &c.ctx);
 	if (v)
 		c.out.to_stdout = false; /* the view owns the terminal */
 	if (o->output && output_open_file(&c.out, o->output))
 		return 1;
 	if (o->syslog && output_open_syslog(&c.out, o->syslog_target))
 		return 1;
-	if (v)
-		c.out.to_stdout = false;
 	if (!o->no_findings) {
 		c.det = v ? det_new(&o->det, finding_to_view, &c)
 			  : det_new(&o->det, output_finding, &c.out);
@@ -333,13 +334,13 @@ int tracer_run_view(const struct smbw_opts *o, const struct tracer_view *v)
 	skel->rodata->filter_local_port = (__u16)o->port;
 	skel->rodata->count_success_opens = o->count_success;
 	skel->rodata->emit_success_opens = o->all_opens;
-	/* wake the consumer early only when a quarter of the ring is in use */
-	skel->rodata->wakeup_bytes = (o->ringbuf_kb ? o->ringbuf_kb : 8192) * 1024 / 4;
 	if (o->ringbuf_kb &&
 	    bpf_map__set_max_entries(skel->maps.events, (__u32)(o->ringbuf_kb * 1024))) {
 		fprintf(stderr, "smbwatch: cannot size the ring buffer to %lu KiB\n", o->ringbuf_kb);
 		goto cleanup;
 	}
+	/* wake the consumer early only when a quarter of the ring is in use */
+	skel->rodata->wakeup_bytes = bpf_map__max_entries(skel->maps.events) / 4;
 
 	/* Load and verify. */
 	err = smbwatch_bpf__load(skel);
@@ -420,10 +421,7 @@ int tracer_run_view(const struct smbw_opts *o, const struct tracer_view *v)
 		}
 		err = wait_for(rb, v, timeout, &input_ready);
 		if (err < 0 && err != -EINTR) {
-			if (v && v->stopped) {
-				v->stopped(v->arg);
-				view_started = false;
-			}
+			/* under a view, stopped() (at cleanup) shows this once the terminal is back */
 			fprintf(stderr, "smbwatch: reading the ring buffer failed: %s\n",
 				strerror(-err));
 			goto cleanup;
@@ -434,20 +432,15 @@ int tracer_run_view(const struct smbw_opts *o, const struct tracer_view *v)
 			uint64_t now = smbw_mono_now_ns();
 
 			read_counters(skel, &c.st);
-			if (o->count_success) {
-				c.st.n_success = 0; /* re-read: the counts are since the start */
+			if (o->count_success)
 				read_success_counts(skel, &c);
-			}
 			jw_reset(&c.out.jw);
 			json_stats_record(&c.out.jw, &c.ctx, (double)(now - last_stats_ns) / 1e9, &c.st,
-					  &prev_stats,
-					  c.out.file_dropped + (c.out.syslog ? c.out.syslog->dropped : 0) -
-						  file_dropped_reported);
+					  &prev_stats, output_dropped(&c.out) - dropped_reported);
 			output_jw(&c.out);
 			output_flush(&c.out);
 			prev_stats = c.st;
-			file_dropped_reported =
-				c.out.file_dropped + (c.out.syslog ? c.out.syslog->dropped : 0);
+			dropped_reported = output_dropped(&c.out);
 			last_stats_ns = now;
 			next_stats = now + stats_ns;
 		}
@@ -480,11 +473,9 @@ int tracer_run_view(const struct smbw_opts *o, const struct tracer_view *v)
 	read_counters(skel, &c.st);
 	c.st.cache_evictions = c.sessions.evictions;
 	c.st.output_errors = c.out.errors;
-	c.st.output_dropped = c.out.file_dropped;
-	if (c.out.syslog) {
+	if (c.out.syslog)
 		syslog_out_drain(c.out.syslog, 3000);
-		c.st.output_dropped += c.out.syslog->dropped;
-	}
+	c.st.output_dropped = output_dropped(&c.out);
 	smbw_self_usage(&c.st.cpu_s, &c.st.peak_rss_kb);
 	if (c.det) {
 		struct det_stats ds;
@@ -494,17 +485,11 @@ int tracer_run_view(const struct smbw_opts *o, const struct tracer_view *v)
 		c.st.finding_updates = ds.updates;
 		c.st.evicted_keys = ds.evicted_keys;
 	}
-	if (o->count_success) {
-		c.st.n_success = 0;
+	if (o->count_success)
 		read_success_counts(skel, &c);
-	}
 	status(&c, "stopped", &c.st); /* JSON destinations: stdout --json and -o FILE */
 	output_flush(&c.out);
-	if (v) {
-		if (v->stopped)
-			v->stopped(v->arg);
-		view_started = false;
-	} else if (!o->json)
+	if (!v && !o->json)
 		fprintf(stderr, "smbwatch: stopped: %llu event(s), %llu dropped, %llu finding(s); "
 			"probe hits: %llu logon, %llu SMB2 error, %llu SMB2 reply, %llu tree connect\n",
 			(unsigned long long)c.st.events, (unsigned long long)c.st.dropped,
