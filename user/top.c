@@ -37,7 +37,6 @@ struct top {
 	char detail_key[256]; /* ip|account of the row shown in the detail pane */
 	int saved_stderr;
 	FILE *errlog;
-	uint64_t drawn_ns;
 };
 
 static bool curses_on;
@@ -202,7 +201,6 @@ static void draw(struct top *t)
 
 	if (!curses_on)
 		return;
-	t->drawn_ns = smbw_mono_now_ns();
 	refresh_view(t);
 	erase();
 	if (t->help) {
