@@ -9,7 +9,7 @@ ARCH := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
 CFLAGS ?= -g -O2
 CFLAGS += -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE -MMD -MP
 CPPFLAGS += -I$(OUT) -Ibpf -Iuser
-LDLIBS := -lbpf -lelf -lz -ljson-c
+LDLIBS := -lbpf -ldw -lelf -lz -ljson-c
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -I. -Ibpf
 
 ifeq ($(V),1)
@@ -37,19 +37,22 @@ $(OUT)/smbwatch.skel.h: $(OUT)/smbwatch.bpf.o
 # --- userspace ---
 # Pure modules (no BPF, no root): linked into both smbwatch and the unit tests.
 LIB_SRCS := user/ntstatus.c user/json_out.c user/text_out.c user/utf8.c user/args.c \
-	    user/record.c user/samba_layout.c user/elf_info.c \
+	    user/record.c user/samba/layout.c user/samba/elf_info.c user/samba/build.c \
+	    user/samba/dwarf_layout.c user/plausible.c \
 	    user/smb_path.c user/session_cache.c user/smb2_record.c user/detect.c \
 	    user/output.c user/replay.c user/top_model.c user/syslog_out.c
-APP_SRCS := user/main.c user/tracer.c user/doctor.c user/preflight.c user/top.c
+APP_SRCS := user/main.c user/tracer.c user/doctor.c user/preflight.c user/top.c \
+	    user/layout_cmd.c user/probes/probes.c user/probes/lib_watch.c
 LIB_OBJS := $(LIB_SRCS:user/%.c=$(OUT)/user/%.o)
 APP_OBJS := $(APP_SRCS:user/%.c=$(OUT)/user/%.o)
 
 $(OUT)/user/%.o: user/%.c | $(OUT)/user
 	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
-# tracer.c includes the generated skeleton.
-$(OUT)/user/tracer.o: $(OUT)/smbwatch.skel.h
+# probes.c includes the generated skeleton.
+$(OUT)/user/probes/probes.o: $(OUT)/smbwatch.skel.h
 
 $(OUT)/smbwatch: $(APP_OBJS) $(LIB_OBJS)
 	$(call msg,LINK,$@)
@@ -104,4 +107,4 @@ $(OUT) $(OUT)/user $(OUT)/tests/unit $(OUT)/tests/integration:
 clean:
 	rm -rf $(OUT)
 
--include $(wildcard $(OUT)/user/*.d $(OUT)/tests/*/*.d)
+-include $(wildcard $(OUT)/user/*.d $(OUT)/user/*/*.d $(OUT)/tests/*/*.d)

@@ -61,13 +61,15 @@ static __always_inline void submit(void *e)
 	count(SMBW_CNT_EVENTS);
 }
 
-/* Only smbd's processes: winbindd and the AD DC map the same libraries. */
+/* Only smbd's processes: winbindd and the AD DC map the same libraries. Samba 4.17 leaves a
+ * client's smbd named "smbd"; later series name it "smbd[CLIENT-IP]" (cut to 15 bytes). */
 static __always_inline bool is_smbd(void)
 {
 	char comm[16];
 
 	bpf_get_current_comm(comm, sizeof(comm));
-	return comm[0] == 's' && comm[1] == 'm' && comm[2] == 'b' && comm[3] == 'd' && comm[4] == 0;
+	return comm[0] == 's' && comm[1] == 'm' && comm[2] == 'b' && comm[3] == 'd' &&
+	       (comm[4] == 0 || comm[4] == '[');
 }
 
 static __always_inline void *read_ptr(const void *base, __u32 off)

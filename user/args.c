@@ -17,6 +17,7 @@ static const char doc[] =
 	"USAGE:\n"
 	"  smbwatch [OPTIONS]          trace every logon attempt smbd sees\n"
 	"  smbwatch doctor [OPTIONS]   check that tracing will work here\n"
+	"  smbwatch layout [OPTIONS]   the Samba build, and the struct offsets in use\n"
 	"  smbwatch top [OPTIONS]      the interactive view: who is failing what, live\n"
 	"  smbwatch replay FILE...     findings from recorded smbwatch --json output or\n"
 	"                              Samba auth_json_audit logs (- for stdin); no root\n"
@@ -56,7 +57,7 @@ static const char doc[] =
 	"Exit status: 0 on a clean stop, 1 when tracing cannot start, 2 on a usage\n"
 	"error.";
 
-static const char args_doc[] = "\ndoctor\nreplay FILE...\ntop";
+static const char args_doc[] = "\ndoctor\nlayout\nreplay FILE...\ntop";
 
 enum {
 	OPT_SAMBA_LIBDIR = 0x100,
@@ -76,14 +77,21 @@ enum {
 	OPT_NO_COLOR,
 	OPT_STATS_INTERVAL,
 	OPT_SYSLOG,
+	OPT_SMBD,
+	OPT_SMBD_LIBPATH,
 };
 
 static const struct argp_option options[] = {
 	{ "json", 'j', NULL, 0, "One JSON object (ECS fields) per line", 0 },
 	{ "duration", 'd', "SECONDS", 0, "Stop by itself after SECONDS (1-31536000)", 0 },
 	{ "port", 'p', "PORT", 0, "Only connections to the smbd listening on TCP PORT", 0 },
+	{ "smbd", OPT_SMBD, "PATH", 0,
+	  "The smbd to trace (default /usr/sbin/smbd): its libraries are found as the loader "
+	  "finds them, with the LD_LIBRARY_PATH of a running smbd of that file", 0 },
+	{ "smbd-library-path", OPT_SMBD_LIBPATH, "DIRS", 0,
+	  "The LD_LIBRARY_PATH smbd runs with, when it is not running yet", 0 },
 	{ "samba-libdir", OPT_SAMBA_LIBDIR, "DIR", 0,
-	  "Samba's library directory (default: found from the installed smbd)", 0 },
+	  "Look for the attach points in the libraries of DIR instead of smbd's", 0 },
 	{ "count-success", OPT_COUNT_SUCCESS, NULL, 0,
 	  "Count successful opens per client, in the kernel (no event each). Costs one probe hit "
 	  "on every successful SMB2 reply: about 5 us each on a VM, 0.3-1 us on bare metal", 0 },
@@ -299,6 +307,18 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		}
 		o->ringbuf_kb = v;
 		break;
+	case OPT_SMBD:
+	case OPT_SMBD_LIBPATH:
+		if (!*arg) {
+			argp_error(state, "%s needs a value",
+				   key == OPT_SMBD ? "--smbd" : "--smbd-library-path");
+			return EINVAL;
+		}
+		if (key == OPT_SMBD)
+			o->smbd = arg;
+		else
+			o->smbd_library_path = arg;
+		break;
 	case OPT_SAMBA_LIBDIR:
 		if (!*arg) {
 			argp_error(state, "--samba-libdir needs a directory");
@@ -309,6 +329,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_ARG:
 		if (state->arg_num == 0 && !strcmp(arg, "doctor")) {
 			o->cmd = SMBW_CMD_DOCTOR;
+			break;
+		}
+		if (state->arg_num == 0 && !strcmp(arg, "layout")) {
+			o->cmd = SMBW_CMD_LAYOUT;
 			break;
 		}
 		if (state->arg_num == 0 && !strcmp(arg, "top")) {
@@ -327,7 +351,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			o->files[o->nfiles++] = arg;
 			break;
 		}
-		argp_error(state, "unknown command '%s' (commands: doctor, replay, top)", arg);
+		argp_error(state, "unknown command '%s' (commands: doctor, layout, replay, top)", arg);
 		return EINVAL;
 	case ARGP_KEY_END:
 		if (o->cmd == SMBW_CMD_REPLAY && !o->nfiles) {

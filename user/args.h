@@ -10,6 +10,7 @@ enum smbw_cmd {
 	SMBW_CMD_DOCTOR,
 	SMBW_CMD_REPLAY,
 	SMBW_CMD_TOP,
+	SMBW_CMD_LAYOUT,
 };
 
 struct smbw_opts {
@@ -18,7 +19,9 @@ struct smbw_opts {
 	bool verbose;
 	unsigned long duration_s;  /* 0: until SIGINT/SIGTERM */
 	unsigned int port;         /* 0: every smbd; else only connections to this server port */
-	const char *samba_libdir;  /* NULL: found from the installed smbd */
+	const char *samba_libdir;  /* NULL: smbd's libraries */
+	const char *smbd;          /* --smbd: NULL for the installed one */
+	const char *smbd_library_path; /* --smbd-library-path: smbd's LD_LIBRARY_PATH */
 	bool count_success;        /* count successful opens per client in the kernel */
 	bool all_opens;            /* an event for every open, successful ones too */
 	const char *server_name;   /* for UNC paths; NULL: this host's name */

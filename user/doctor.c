@@ -15,17 +15,19 @@ static int silent(enum libbpf_print_level level, const char *fmt, va_list ap)
 
 int doctor_run(const struct smbw_opts *o)
 {
-	struct preflight p;
+	static struct preflight p;
+	struct samba_where w = { o->smbd, o->samba_libdir, o->smbd_library_path };
 	int i, failed;
 
 	if (!o->verbose)
 		libbpf_set_print(silent);
-	failed = preflight_run(&p, o->samba_libdir);
+	failed = preflight_run(&p, &w);
 	for (i = 0; i < p.n; i++)
 		printf("%-4s %-32s %s\n", p.checks[i].ok ? "ok" : "FAIL", p.checks[i].name,
 		       p.checks[i].detail);
 	printf(failed ? "smbwatch cannot trace here: %d check(s) failed\n"
 		      : "smbwatch can trace here\n",
 	       failed);
+	preflight_free(&p);
 	return failed ? 1 : 0;
 }

@@ -300,6 +300,23 @@ void json_auth_record(struct jw *w, const struct smbw_ctx *ctx, const struct smb
 	jw_obj_end(w);
 }
 
+const char *const json_implausible_keys[] = { "remote_family", "remote_port", "local_family",
+					      "local_port", "service", "account", "domain",
+					      "workstation", "share", NULL };
+
+/* Events with values no Samba leaves there, in all and per kind (since prev, when given). */
+static void implausible(struct jw *w, const struct smbw_stats *n, const struct smbw_stats *p)
+{
+	int i;
+
+	jw_u64(w, "implausible", n->implausible - (p ? p->implausible : 0));
+	jw_obj_begin(w, "implausible_by");
+	for (i = 0; json_implausible_keys[i]; i++)
+		jw_u64(w, json_implausible_keys[i],
+		       n->implausible_by[i] - (p ? p->implausible_by[i] : 0));
+	jw_obj_end(w);
+}
+
 /* --count-success: successful opens per smbd process and its client, since the start. */
 static void successful_opens(struct jw *w, const struct smbw_stats *st)
 {
@@ -343,6 +360,7 @@ void json_stats_record(struct jw *w, const struct smbw_ctx *ctx, double interval
 	jw_obj_end(w);
 	jw_u64(w, "dropped", n->dropped - p->dropped);
 	jw_u64(w, "output_dropped", output_dropped);
+	implausible(w, n, p);
 	jw_obj_begin(w, "probe_hits");
 	jw_u64(w, "auth", n->hits_auth - p->hits_auth);
 	jw_u64(w, "smb2_error", n->hits_smb2_error - p->hits_smb2_error);
@@ -369,6 +387,12 @@ void json_status_record(struct jw *w, const struct smbw_ctx *ctx, const char *ac
 	jw_str(w, "samba_version", ctx->samba_version);
 	if (ctx->samba_libdir)
 		jw_str(w, "samba_libdir", ctx->samba_libdir);
+	if (ctx->samba_build_id[0])
+		jw_str(w, "samba_build_id", ctx->samba_build_id);
+	if (ctx->layout_source[0]) {
+		jw_str(w, "layout_source", ctx->layout_source);
+		jw_str(w, "layout", ctx->layout);
+	}
 	if (st) {
 		jw_u64(w, "events", st->events);
 		jw_obj_begin(w, "events_by_kind");
@@ -378,6 +402,7 @@ void json_status_record(struct jw *w, const struct smbw_ctx *ctx, const char *ac
 		jw_obj_end(w);
 		jw_u64(w, "dropped", st->dropped);
 		jw_u64(w, "read_errors", st->read_errors);
+		implausible(w, st, NULL);
 		jw_u64(w, "output_errors", st->output_errors);
 		jw_u64(w, "output_dropped", st->output_dropped);
 		jw_u64(w, "session_cache_evictions", st->cache_evictions);
@@ -572,6 +597,37 @@ void json_finding_record(struct jw *w, const struct smbw_ctx *ctx, const struct 
 		jw_str(w, NULL, f->missing_shares[i]);
 	jw_arr_end(w);
 	jw_obj_end(w);
+	jw_obj_end(w);
+	jw_obj_end(w);
+}
+
+void json_status_note(struct jw *w, const struct smbw_ctx *ctx, const char *action,
+		      const struct status_note *n)
+{
+	common_head(w, ctx, smbw_mono_now_ns());
+	jw_obj_begin(w, "event");
+	event_ids(w, ctx);
+	jw_str(w, "kind", "state");
+	jw_str(w, "dataset", "smbwatch.status");
+	jw_str(w, "module", "smbwatch");
+	jw_str(w, "action", action);
+	jw_obj_end(w);
+	if (n->message)
+		jw_str(w, "message", n->message);
+	jw_obj_begin(w, "smbwatch");
+	jw_str(w, "samba_version", n->samba_version ? n->samba_version : ctx->samba_version);
+	if (n->build_id)
+		jw_str(w, "samba_build_id", n->build_id);
+	if (n->previous_version)
+		jw_str(w, "previous_samba_version", n->previous_version);
+	if (n->previous_build_id)
+		jw_str(w, "previous_samba_build_id", n->previous_build_id);
+	if (n->layout)
+		jw_str(w, "layout", n->layout);
+	if (n->value)
+		jw_str(w, "implausible_value", n->value);
+	if (n->fields)
+		jw_str(w, "layout_fields", n->fields);
 	jw_obj_end(w);
 	jw_obj_end(w);
 }

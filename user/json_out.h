@@ -62,6 +62,8 @@ struct smbw_stats {
 	uint64_t hits_smb2_done;  /* hits on every SMB2 reply (--count-success / --all only) */
 	uint64_t hits_tcon;       /* hits on successful-tree-connect returns */
 	uint64_t read_errors;    /* fields that could not be read from smbd's memory */
+	uint64_t implausible;    /* events with a value no Samba leaves there (user/plausible.c) */
+	uint64_t implausible_by[16]; /* per enum implausible */
 	uint64_t output_errors;  /* records that could not be written */
 	uint64_t output_dropped; /* records lost to -o FILE (write or reopen failures) */
 	uint64_t cache_evictions; /* logon identities replaced for lack of room */
@@ -88,5 +90,22 @@ void json_stats_record(struct jw *w, const struct smbw_ctx *ctx, double interval
 /* A smbwatch.status record: action is "started" or "stopped"; stats only for "stopped". */
 void json_status_record(struct jw *w, const struct smbw_ctx *ctx, const char *action,
 			const struct smbw_stats *stats);
+
+/* A smbwatch.status record about the Samba build while tracing: action "reattached" (after an
+ * upgrade), "unsupported" (an upgrade smbwatch cannot follow) or "implausible" (a value that
+ * says the layout is wrong). NULL fields are left out. */
+struct status_note {
+	const char *message;
+	const char *samba_version, *build_id;           /* the build it is about */
+	const char *previous_version, *previous_build_id;
+	const char *layout;
+	const char *value;  /* implausible: what, e.g. "client port" */
+	const char *fields; /* implausible: the layout fields it was read through */
+};
+void json_status_note(struct jw *w, const struct smbw_ctx *ctx, const char *action,
+		      const struct status_note *n);
+
+/* Keys of smbwatch.implausible_by, per enum implausible. */
+extern const char *const json_implausible_keys[];
 
 #endif

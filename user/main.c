@@ -2,6 +2,7 @@
 /* smbwatch: eBPF tracer for Samba file servers. */
 #include "args.h"
 #include "doctor.h"
+#include "layout_cmd.h"
 #include "replay.h"
 #include "top.h"
 #include "tracer.h"
@@ -15,6 +16,8 @@ int main(int argc, char **argv)
 		return err;
 	if (o.cmd == SMBW_CMD_DOCTOR)
 		return doctor_run(&o);
+	if (o.cmd == SMBW_CMD_LAYOUT)
+		return layout_run(&o);
 	if (o.cmd == SMBW_CMD_REPLAY)
 		return replay_run(&o);
 	if (o.cmd == SMBW_CMD_TOP)

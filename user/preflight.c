@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include "elf_info.h"
 #include "preflight.h"
 
 #define CAP_PERFMON_BIT 38
@@ -76,76 +75,45 @@ static bool check_ringbuf(struct preflight *p, bool privileged)
 		->ok;
 }
 
-static bool check_samba(struct preflight *p, const char *libdir)
+static bool check_samba(struct preflight *p, const struct samba_where *w)
 {
-	char err[512], first_version[96] = "";
-	bool ok = true;
-	size_t i;
+	struct samba_build *b = &p->build;
+	char err[1024], how[1200] = "";
+	int t;
 
-	if (libdir) {
-		snprintf(p->libdir, sizeof(p->libdir), "%s", libdir);
-	} else if (samba_find_libdir(p->libdir, sizeof(p->libdir), err, sizeof(err))) {
+	if (samba_build_discover(b, w, err, sizeof(err))) {
 		add(p, "samba libraries", false, "%s", err);
 		return false;
 	}
-	for (i = 0; i < samba_targets_count && i < PREFLIGHT_MAX; i++) {
-		snprintf(p->libpath[i], sizeof(p->libpath[i]), "%s/%s", p->libdir,
-			 samba_targets[i].lib);
-		if (access(p->libpath[i], R_OK)) {
-			add(p, "samba libraries", false, "%s not found (is Samba installed? is %s "
-				"Samba's library directory?)", p->libpath[i], p->libdir);
-			return false;
-		}
-	}
-	add(p, "samba libraries", true, "%s", p->libdir);
-
-	for (i = 0; i < samba_targets_count; i++) {
-		struct elf_sym_info si;
+	if (b->library_path[0])
+		snprintf(how, sizeof(how), ", LD_LIBRARY_PATH %s (from %s)", b->library_path,
+			 b->library_path_from);
+	if (b->smbd[0])
+		add(p, "samba libraries", true, "%zu libraries of %s%s", b->nlibs, b->smbd, how);
+	else
+		add(p, "samba libraries", true, "%zu libraries in %s", b->nlibs, w->libdir);
+	for (t = 0; t < SAMBA_NTARGETS; t++) {
 		char name[64];
 
-		snprintf(name, sizeof(name), "symbol %s", samba_targets[i].symbol);
-		if (elf_lookup_symbol(p->libpath[i], samba_targets[i].symbol, &si, err,
-				      sizeof(err))) {
-			add(p, name, false, "%s", err);
-			ok = false;
-			continue;
-		}
-		add(p, name, true, "%s, version %s", samba_targets[i].lib,
-		    si.version[0] ? si.version : "(none)");
-		if (i > 0) {
-			if (strcmp(si.version, first_version)) {
-				add(p, "samba layout", false, "%s is %s but %s is %s: a mixed Samba "
-				    "installation", samba_targets[i].lib, si.version,
-				    samba_targets[0].lib, first_version);
-				ok = false;
-			}
-			continue;
-		}
-		snprintf(first_version, sizeof(first_version), "%s", si.version);
-		/* The first target's symbol version names the Samba build. */
-		elf_build_id(p->libpath[0], p->build_id, sizeof(p->build_id));
-		samba_version_from_symver(si.version, p->samba_version, sizeof(p->samba_version));
-		p->layout = samba_layout_lookup(si.version);
-		if (!p->layout) {
-			add(p, "samba layout", false,
-			    "unknown Samba build (symbol version '%s', build-id %s): smbwatch knows "
-			    "Samba 4.17 on x86_64 and will not guess struct offsets",
-			    si.version, p->build_id[0] ? p->build_id : "none");
-			ok = false;
-		} else {
-			add(p, "samba layout", true, "Samba %s (build-id %s): known layout%s",
-			    p->samba_version[0] ? p->samba_version : "?", p->build_id,
-			    p->layout->tested ? ", tested" : ", from Samba's sources (untested here)");
-		}
+		snprintf(name, sizeof(name), "symbol %s", samba_targets[t].symbol);
+		add(p, name, true, "%s", samba_build_target_path(b, t));
 	}
-	return ok;
+	if (samba_build_layout(b, err, sizeof(err))) {
+		add(p, "samba layout", false, "%s", err);
+		return false;
+	}
+	samba_layout_describe(&b->layout, how, sizeof(how));
+	add(p, "samba layout", true, "Samba %s (build-id %s): %s",
+	    b->version[0] ? b->version : "?", b->build_id[0] ? b->build_id : "none", how);
+	return true;
 }
 
-int preflight_run(struct preflight *p, const char *libdir)
+int preflight_run(struct preflight *p, const struct samba_where *w)
 {
 	bool priv;
 	int i, failed = 0;
 
+	preflight_free(p);
 	memset(p, 0, sizeof(*p));
 	priv = check_privileges(p);
 	check_file(p, "kernel BTF", "/sys/kernel/btf/vmlinux",
@@ -153,7 +121,7 @@ int preflight_run(struct preflight *p, const char *libdir)
 	check_file(p, "uprobes", "/sys/bus/event_source/devices/uprobe/type",
 		   "the kernel was built without CONFIG_UPROBE_EVENTS");
 	check_ringbuf(p, priv);
-	check_samba(p, libdir);
+	check_samba(p, w);
 	for (i = 0; i < p->n; i++)
 		failed += !p->checks[i].ok;
 	return failed;
@@ -167,4 +135,9 @@ const struct check *preflight_first_failure(const struct preflight *p)
 		if (!p->checks[i].ok)
 			return &p->checks[i];
 	return NULL;
+}
+
+void preflight_free(struct preflight *p)
+{
+	samba_build_free(&p->build);
 }

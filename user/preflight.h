@@ -5,7 +5,7 @@
 #define SMBW_PREFLIGHT_H
 #include <limits.h>
 #include <stdbool.h>
-#include "samba_layout.h"
+#include "samba/build.h"
 
 #define PREFLIGHT_MAX 16
 
@@ -18,15 +18,12 @@ struct check {
 struct preflight {
 	struct check checks[PREFLIGHT_MAX];
 	int n;
-	char libdir[PATH_MAX];
-	char libpath[PREFLIGHT_MAX][PATH_MAX + 64]; /* per samba_targets[] entry */
-	const struct samba_layout *layout;
-	char samba_version[32];
-	char build_id[80];
+	struct samba_build build; /* the libraries, attach points, version and layout */
 };
 
-/* Runs every check; returns the number that failed. libdir may be NULL (found from smbd). */
-int preflight_run(struct preflight *p, const char *libdir);
+/* Runs every check; returns the number that failed. p must start zeroed (or be reused). */
+int preflight_run(struct preflight *p, const struct samba_where *w);
+void preflight_free(struct preflight *p);
 
 /* The first failed check, or NULL. */
 const struct check *preflight_first_failure(const struct preflight *p);

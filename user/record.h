@@ -11,6 +11,9 @@ struct smbw_ctx {
 	char hostname[256];
 	char samba_version[32]; /* "4.17.12" */
 	const char *samba_libdir;
+	char samba_build_id[80];  /* of the logon library */
+	char layout_source[24];   /* "dwarf", "tested", "generated" */
+	char layout[640];         /* samba_layout_describe() */
 	char run_id[20];        /* random per run: event.id is "<run_id>-<sequence>" */
 	uint64_t *sequence;     /* the last event.sequence given; every JSON record takes the next */
 };

@@ -12,11 +12,13 @@
 #include "detect.h"
 #include "json_out.h"
 #include "output.h"
+#include "plausible.h"
 #include "preflight.h"
+#include "probes/lib_watch.h"
+#include "probes/probes.h"
 #include "record.h"
 #include "session_cache.h"
 #include "smb2_record.h"
-#include "smbwatch.skel.h"
 #include "text_out.h"
 #include "tracer.h"
 
@@ -51,7 +53,20 @@ struct consumer {
 	struct smb2_record rec;  /* large: kept here, not on the stack */
 	char server[256];
 	size_t success_cap;      /* room in st.success */
+	struct plausibility plaus; /* values that say the layout is wrong */
 };
+
+static void check_plausible(struct consumer *c, uint32_t mask);
+
+/* The plausibility counts into the stats. */
+static void fill_plausibility(struct consumer *c)
+{
+	int i;
+
+	c->st.implausible = c->plaus.total;
+	for (i = 0; i < IMPL_MAX; i++)
+		c->st.implausible_by[i] = c->plaus.count[i];
+}
 
 /* Logons and failed lookups go to the detector as well. */
 static void detect_auth(struct consumer *c, const struct smbw_auth_event *e)
@@ -111,7 +126,7 @@ static void client_of_pid(uint32_t pid, char *out, size_t n)
 		while (fgets(line, sizeof(line), f)) {
 			char local[128], peer[128];
 
-			if (!strstr(line, needle) || strstr(line, "\"smbd\"") == NULL)
+			if (!strstr(line, needle) || strstr(line, "((\"smbd") == NULL)
 				continue;
 			if (sscanf(line, "%*s %*s %127s %127s", local, peer) == 2) {
 				snprintf(out, n, "%.63s", peer);
@@ -134,6 +149,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 		const struct smbw_auth_event *e = data;
 
 		c->st.events_auth++;
+		check_plausible(c, plausible_auth(e));
 		session_cache_logon(&c->sessions, e);
 		if (c->view && c->view->auth)
 			c->view->auth(c->view->arg, &c->ctx, e);
@@ -150,6 +166,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 	} else if (*type == SMBW_EV_SMB2 && size >= sizeof(struct smbw_smb2_event)) {
 		const struct smbw_smb2_event *e = data;
 
+		check_plausible(c, plausible_smb2(e));
 		session_cache_peer(&c->sessions, e->pid, &e->remote);
 		smb2_record_build(&c->rec, e, &c->sessions, c->server);
 		if (c->rec.is_file)
@@ -174,19 +191,11 @@ static int handle_event(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-static void read_counters(struct smbwatch_bpf *skel, struct smbw_stats *st)
+static void read_counters(const struct probes *p, struct smbw_stats *st)
 {
-	int ncpu = libbpf_num_possible_cpus(), fd = bpf_map__fd(skel->maps.counters);
-	__u64 vals[ncpu > 0 ? ncpu : 1], sum[SMBW_CNT_MAX] = {};
-	__u32 k;
-	int i;
+	uint64_t sum[SMBW_CNT_MAX];
 
-	for (k = 0; k < SMBW_CNT_MAX && ncpu > 0; k++) {
-		if (bpf_map_lookup_elem(fd, &k, vals))
-			continue;
-		for (i = 0; i < ncpu; i++)
-			sum[k] += vals[i];
-	}
+	probes_counters(p, sum);
 	st->hits_auth = sum[SMBW_CNT_HIT_AUTH];
 	st->hits_smb2_error = sum[SMBW_CNT_HIT_SMB2_ERROR];
 	st->hits_smb2_done = sum[SMBW_CNT_HIT_SMB2_DONE];
@@ -196,9 +205,9 @@ static void read_counters(struct smbwatch_bpf *skel, struct smbw_stats *st)
 }
 
 /* --count-success: the kernel's per-process counts, with each process's client when known. */
-static void read_success_counts(struct smbwatch_bpf *skel, struct consumer *c)
+static void read_success_counts(const struct probes *p, struct consumer *c)
 {
-	int fd = bpf_map__fd(skel->maps.success_opens);
+	int fd = probes_success_fd(p);
 	__u32 key, next, *prev = NULL;
 
 	c->st.n_success = 0; /* the kernel's counts are since the start: read them all again */
@@ -262,159 +271,212 @@ static int wait_for(struct ring_buffer *rb, const struct tracer_view *v, int tim
 	return ring_buffer__consume(rb);
 }
 
-int tracer_run(const struct smbw_opts *o)
+/* Outputs, detector and session cache, before anything is attached. */
+static int consumer_init(struct consumer *c, const struct smbw_opts *o, const struct tracer_view *v)
 {
-	return tracer_run_view(o, NULL);
+	c->o = o;
+	c->view = v;
+	smbw_ctx_init(&c->ctx);
+	output_init(&c->out, o->json, &c->ctx);
+	if (v)
+		c->out.to_stdout = false; /* the view owns the terminal */
+	if (o->output && output_open_file(&c->out, o->output))
+		return -1;
+	if (o->syslog && output_open_syslog(&c->out, o->syslog_target))
+		return -1;
+	if (!o->no_findings) {
+		c->det = v ? det_new(&o->det, finding_to_view, c)
+			   : det_new(&o->det, output_finding, &c->out);
+		if (!c->det) {
+			fprintf(stderr, "smbwatch: out of memory\n");
+			return -1;
+		}
+	}
+	snprintf(c->server, sizeof(c->server), "%s",
+		 o->server_name ? o->server_name : c->ctx.hostname);
+	c->server[strcspn(c->server, ".")] = 0; /* the short name, as in \\SERVER\share */
+	if (session_cache_init(&c->sessions)) {
+		fprintf(stderr, "smbwatch: out of memory\n");
+		return -1;
+	}
+	return 0;
 }
 
-int tracer_run_view(const struct smbw_opts *o, const struct tracer_view *v)
+static void consumer_free(struct consumer *c)
 {
-	LIBBPF_OPTS(bpf_uprobe_opts, uopts);
-	struct smbwatch_bpf *skel = NULL;
-	struct ring_buffer *rb = NULL;
-	struct bpf_link *links[8] = {};
-	static struct consumer c;
-	struct preflight pf;
+	session_cache_free(&c->sessions);
+	free(c->st.success);
+	det_free(c->det);
+	output_free(&c->out);
+}
+
+static void where_from_opts(const struct smbw_opts *o, struct samba_where *w)
+{
+	w->smbd = o->smbd;
+	w->libdir = o->samba_libdir;
+	w->library_path = o->smbd_library_path;
+}
+
+/* Checks, then loads and attaches; the build's facts go into every record's context. */
+static int start_tracing(struct consumer *c, struct preflight *pf, struct probes *pr)
+{
+	const struct smbw_opts *o = c->o;
+	struct probes_config cfg = { (uint16_t)o->port, o->count_success, o->all_opens,
+				     o->ringbuf_kb };
+	struct samba_where w;
 	const struct check *bad;
-	struct sigaction sa = {};
-	uint64_t deadline = 0, last_drop_report = 0, next_tick = 0, next_stats = 0, stats_ns;
-	uint64_t last_stats_ns, dropped_reported = 0;
-	struct smbw_stats prev_stats = {};
-	int err, ret = 1;
-	size_t i, nlinks = 0;
-	bool view_started = false, input_ready = false;
+	char err[1024];
 
-	verbose = o->verbose;
-	libbpf_set_print(libbpf_log);
-	c.o = o;
-	c.view = v;
-	smbw_ctx_init(&c.ctx);
-	output_init(&c.out, o->json, &c.ctx);
-	if (v)
-		c.out.to_stdout = false; /* the view owns the terminal */
-	if (o->output && output_open_file(&c.out, o->output))
-		return 1;
-	if (o->syslog && output_open_syslog(&c.out, o->syslog_target))
-		return 1;
-	if (!o->no_findings) {
-		c.det = v ? det_new(&o->det, finding_to_view, &c)
-			  : det_new(&o->det, output_finding, &c.out);
-		if (!c.det) {
-			fprintf(stderr, "smbwatch: out of memory\n");
-			return 1;
-		}
-	}
-	snprintf(c.server, sizeof(c.server), "%s", o->server_name ? o->server_name : c.ctx.hostname);
-	c.server[strcspn(c.server, ".")] = 0; /* the short name, as in \\SERVER\share */
-	if (session_cache_init(&c.sessions)) {
-		fprintf(stderr, "smbwatch: out of memory\n");
-		return 1;
-	}
-
-	/* Check everything first, so that a failure is one clear line. */
-	preflight_run(&pf, o->samba_libdir);
-	bad = preflight_first_failure(&pf);
+	where_from_opts(o, &w);
+	preflight_run(pf, &w);
+	bad = preflight_first_failure(pf);
 	if (bad) {
 		fprintf(stderr, "smbwatch: %s: %s\n", bad->name, bad->detail);
-		goto cleanup;
+		return -1;
 	}
-	snprintf(c.ctx.samba_version, sizeof(c.ctx.samba_version), "%s", pf.samba_version);
-	c.ctx.samba_libdir = pf.libdir;
-
-	/* Open the skeleton. */
-	skel = smbwatch_bpf__open();
-	if (!skel) {
-		fprintf(stderr, "smbwatch: cannot open the BPF object: %s\n", strerror(errno));
-		goto cleanup;
+	if (probes_start(pr, &cfg, &pf->build, o->verbose, err, sizeof(err))) {
+		fprintf(stderr, "smbwatch: %s\n", err);
+		return -1;
 	}
+	snprintf(c->ctx.samba_version, sizeof(c->ctx.samba_version), "%s", pf->build.version);
+	c->ctx.samba_libdir = pf->build.libdir;
+	snprintf(c->ctx.samba_build_id, sizeof(c->ctx.samba_build_id), "%s", pf->build.build_id);
+	snprintf(c->ctx.layout_source, sizeof(c->ctx.layout_source), "%s",
+		 pf->build.layout.source == LAYOUT_DWARF ? "dwarf"
+		 : pf->build.layout.source == LAYOUT_TESTED ? "tested" : "generated");
+	snprintf(c->ctx.layout, sizeof(c->ctx.layout), "%s", pr->sets[0]->layout);
+	return 0;
+}
 
-	/* Configure: this Samba build's offsets and the filters, before load. */
-	skel->rodata->auth_layout = pf.layout->auth;
-	skel->rodata->smb2_layout = pf.layout->smb2;
-	skel->rodata->filter_local_port = (__u16)o->port;
-	skel->rodata->count_success_opens = o->count_success;
-	skel->rodata->emit_success_opens = o->all_opens;
-	if (o->ringbuf_kb &&
-	    bpf_map__set_max_entries(skel->maps.events, (__u32)(o->ringbuf_kb * 1024))) {
-		fprintf(stderr, "smbwatch: cannot size the ring buffer to %lu KiB\n", o->ringbuf_kb);
-		goto cleanup;
+/* A status note to the JSON outputs, and its message on stderr (after the view, if any). */
+static void note(struct consumer *c, const char *action, const struct status_note *n)
+{
+	if (output_wants_json(&c->out)) {
+		jw_reset(&c->out.jw);
+		json_status_note(&c->out.jw, &c->ctx, action, n);
+		output_jw(&c->out);
+		output_flush(&c->out);
 	}
-	/* wake the consumer early only when a quarter of the ring is in use */
-	skel->rodata->wakeup_bytes = bpf_map__max_entries(skel->maps.events) / 4;
+	if (!c->view)
+		fprintf(stderr, "smbwatch: %s\n", n->message);
+}
 
-	/* Load and verify. */
-	err = smbwatch_bpf__load(skel);
-	if (err) {
-		fprintf(stderr, "smbwatch: the kernel refused the BPF programs: %s%s\n",
-			strerror(-err), o->verbose ? "" : " (run with -v for the verifier log)");
-		goto cleanup;
+/* A watched library changed: find the build now installed and attach to it. */
+static void follow_upgrade(struct consumer *c, struct preflight *pf, struct probes *pr)
+{
+	struct samba_build nb;
+	struct samba_where w;
+	struct status_note n = { 0 };
+	char err[1024], msg[2048];
+	const struct probe_set *last = pr->sets[pr->n - 1];
+	int r;
+
+	where_from_opts(c->o, &w);
+	if (!w.library_path && pf->build.library_path[0])
+		w.library_path = pf->build.library_path; /* as the running smbd had it */
+	n.previous_version = last->version;
+	n.previous_build_id = last->build_id;
+	r = samba_build_discover(&nb, &w, err, sizeof(err));
+	if (!r && (r = samba_build_layout(&nb, err, sizeof(err))) == 0)
+		r = probes_add_build(pr, &nb, err, sizeof(err));
+	n.samba_version = nb.version;
+	n.build_id = nb.build_id;
+	if (r < 0) {
+		snprintf(msg, sizeof(msg),
+			 "WARNING: the Samba libraries changed and smbwatch cannot trace the new build "
+			 "(%s %s): %s. NOT SEEN from now on: logons, failed lookups and share connects "
+			 "of smbd processes started from the new libraries; smbd processes still "
+			 "running the old ones are still traced",
+			 nb.version[0] ? nb.version : "?", nb.build_id[0] ? nb.build_id : "", err);
+		n.message = msg;
+		note(c, "unsupported", &n);
+	} else if (r == 1) {
+		n.layout = pr->sets[pr->n - 1]->layout;
+		snprintf(msg, sizeof(msg),
+			 "Samba libraries replaced: now also tracing Samba %s (build-id %s, %s), "
+			 "was %s (build-id %s)", nb.version, nb.build_id, n.layout,
+			 last->version, last->build_id);
+		n.message = msg;
+		note(c, "reattached", &n);
 	}
+	samba_build_free(&nb);
+}
 
-	/* Attach each probe, in every process that maps the library (pid -1). */
-	for (i = 0; i < samba_targets_count && nlinks < sizeof(links) / sizeof(links[0]); i++) {
-		const struct samba_target *t = &samba_targets[i];
-		struct bpf_program *prog;
+/* Counts values no Samba leaves there; warns once per kind, naming the layout. */
+static void check_plausible(struct consumer *c, uint32_t mask)
+{
+	uint32_t fresh = plausibility_note(&c->plaus, mask);
+	int i;
 
-		if (t->use == TARGET_SUCCESS_OPENS && !o->count_success && !o->all_opens)
+	for (i = 0; fresh && i < IMPL_MAX; i++) {
+		struct status_note n = { 0 };
+		char msg[1024];
+
+		if (!(fresh & (1u << i)))
 			continue;
-		prog = bpf_object__find_program_by_name(skel->obj, t->prog);
-		uopts.func_name = t->symbol;
-		uopts.retprobe = t->retprobe;
-		links[nlinks] = prog ? bpf_program__attach_uprobe_opts(prog, -1, pf.libpath[i], 0,
-								       &uopts)
-				     : NULL;
-		if (!links[nlinks]) {
-			fprintf(stderr, "smbwatch: cannot attach to %s in %s: %s\n", t->symbol,
-				pf.libpath[i], strerror(errno));
-			goto cleanup;
-		}
-		nlinks++;
+		n.value = implausible_what(i);
+		n.fields = implausible_fields(i);
+		n.layout = c->ctx.layout;
+		snprintf(msg, sizeof(msg),
+			 "WARNING: implausible %s read from smbd (layout fields %s; layout %s): the "
+			 "offsets may be wrong for this Samba build; such events are counted as "
+			 "smbwatch.implausible", n.value, n.fields, c->ctx.layout);
+		n.message = msg;
+		note(c, "implausible", &n);
 	}
+}
 
-	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), handle_event, &c, NULL);
-	if (!rb) {
-		fprintf(stderr, "smbwatch: cannot set up the ring buffer: %s\n", strerror(errno));
-		goto cleanup;
-	}
+/* The periodic smbwatch.stats record. */
+static void stats_record(struct consumer *c, const struct probes *pr, uint64_t interval_ns,
+			 struct smbw_stats *prev, uint64_t *dropped_reported)
+{
+	read_counters(pr, &c->st);
+	fill_plausibility(c);
+	if (c->o->count_success)
+		read_success_counts(pr, c);
+	jw_reset(&c->out.jw);
+	json_stats_record(&c->out.jw, &c->ctx, (double)interval_ns / 1e9, &c->st, prev,
+			  output_dropped(&c->out) - *dropped_reported);
+	output_jw(&c->out);
+	output_flush(&c->out);
+	*prev = c->st;
+	*dropped_reported = output_dropped(&c->out);
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa = {};
 
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+}
 
-	if (v) {
-		view_started = true;
-		status(&c, "started", NULL); /* to -o FILE, if any */
-		if (v->started && v->started(v->arg, &c.ctx))
-			goto cleanup;
-	} else if (o->json) {
-		status(&c, "started", NULL);
-	} else {
-		status(&c, "started", NULL); /* to -o FILE, if any */
-		fprintf(stderr,
-			"smbwatch: tracing Samba %s (%s): logons, failed opens and searches, share "
-			"connects%s%s. Ctrl-C to stop.\n",
-			pf.samba_version, pf.libdir,
-			o->all_opens ? ", every open" : o->count_success ? ", counting opens" : "",
-			o->port ? "; one port only" : "");
-	}
+/* Drains events until told to stop: woken when the ring fills, else every 100 ms; follows
+ * Samba upgrades. Returns 0, or -1 when reading the ring buffer failed. */
+static int trace_loop(struct consumer *c, struct ring_buffer *rb, struct preflight *pf,
+		      struct probes *pr, struct lib_watch *lw)
+{
+	const struct smbw_opts *o = c->o;
+	const struct tracer_view *v = c->view;
+	uint64_t now = smbw_mono_now_ns(), deadline = 0, next_tick = 0, last_drop_report = 0;
+	uint64_t stats_ns = (uint64_t)o->stats_interval_s * 1000000000ULL, last_stats = now;
+	uint64_t next_prune = now + 10000000000ULL, dropped_reported = 0;
+	struct smbw_stats prev_stats = {};
+	bool input_ready = false;
+	int err;
+
 	if (o->duration_s)
-		deadline = smbw_mono_now_ns() + o->duration_s * 1000000000ULL;
-
-	stats_ns = (uint64_t)o->stats_interval_s * 1000000000ULL;
-	last_stats_ns = smbw_mono_now_ns();
-	next_stats = last_stats_ns + stats_ns;
-	/* Drain events until told to stop: woken when the ring fills, else every 100 ms. */
+		deadline = now + o->duration_s * 1000000000ULL;
 	if (v)
-		next_tick = smbw_mono_now_ns() + (uint64_t)v->tick_ms * 1000000;
+		next_tick = now + (uint64_t)v->tick_ms * 1000000;
 	while (!stop_requested) {
 		int timeout = 100;
 
 		if (v) {
-			uint64_t now = smbw_mono_now_ns();
-
+			now = smbw_mono_now_ns();
 			timeout = now >= next_tick ? 0 : (int)((next_tick - now) / 1000000);
 			if (timeout > 100)
 				timeout = 100;
@@ -424,83 +486,143 @@ int tracer_run_view(const struct smbw_opts *o, const struct tracer_view *v)
 			/* under a view, stopped() (at cleanup) shows this once the terminal is back */
 			fprintf(stderr, "smbwatch: reading the ring buffer failed: %s\n",
 				strerror(-err));
-			goto cleanup;
+			return -1;
 		}
-		output_flush(&c.out);
-		output_maintain(&c.out);
-		if (output_wants_json(&c.out) && smbw_mono_now_ns() >= next_stats) {
-			uint64_t now = smbw_mono_now_ns();
-
-			read_counters(skel, &c.st);
-			if (o->count_success)
-				read_success_counts(skel, &c);
-			jw_reset(&c.out.jw);
-			json_stats_record(&c.out.jw, &c.ctx, (double)(now - last_stats_ns) / 1e9, &c.st,
-					  &prev_stats, output_dropped(&c.out) - dropped_reported);
-			output_jw(&c.out);
-			output_flush(&c.out);
-			prev_stats = c.st;
-			dropped_reported = output_dropped(&c.out);
-			last_stats_ns = now;
-			next_stats = now + stats_ns;
+		output_flush(&c->out);
+		output_maintain(&c->out);
+		now = smbw_mono_now_ns();
+		lib_watch_read(lw, now, 300); /* dpkg writes a package's files one after another */
+		if (lib_watch_due(lw, now))
+			follow_upgrade(c, pf, pr);
+		if (now >= next_prune) {
+			probes_prune(pr);
+			next_prune = now + 10000000000ULL;
 		}
-		if (deadline && smbw_mono_now_ns() >= deadline)
+		if (output_wants_json(&c->out) && now >= last_stats + stats_ns) {
+			stats_record(c, pr, now - last_stats, &prev_stats, &dropped_reported);
+			last_stats = now;
+		}
+		if (deadline && now >= deadline)
 			break;
 		if (v) {
 			if (input_ready && v->input && v->input(v->arg))
 				break;
 			if (smbw_mono_now_ns() >= next_tick) {
-				read_counters(skel, &c.st);
+				read_counters(pr, &c->st);
+				fill_plausibility(c);
 				next_tick += (uint64_t)v->tick_ms * 1000000;
-				if (v->tick && v->tick(v->arg, &c.st))
+				if (v->tick && v->tick(v->arg, &c->st))
 					break;
 			}
 			continue;
 		}
 		if (!o->json) {
-			read_counters(skel, &c.st);
-			if (c.st.dropped > last_drop_report) {
+			read_counters(pr, &c->st);
+			if (c->st.dropped > last_drop_report) {
 				fprintf(stderr, "smbwatch: %llu event(s) dropped (ring buffer full)\n",
-					(unsigned long long)(c.st.dropped - last_drop_report));
-				last_drop_report = c.st.dropped;
+					(unsigned long long)(c->st.dropped - last_drop_report));
+				last_drop_report = c->st.dropped;
 			}
 		}
 	}
-	/* What is already in the ring buffer still goes out. */
+	return 0;
+}
+
+/* What is already in the ring buffer still goes out; then the findings' summary and the
+ * stopped record. */
+static void finish(struct consumer *c, struct ring_buffer *rb, const struct probes *pr)
+{
+	const struct smbw_opts *o = c->o;
+	size_t i;
+
 	ring_buffer__consume(rb);
-	if (c.det)
-		det_finish(c.det); /* the summary of every finding */
-	read_counters(skel, &c.st);
-	c.st.cache_evictions = c.sessions.evictions;
-	c.st.output_errors = c.out.errors;
-	if (c.out.syslog)
-		syslog_out_drain(c.out.syslog, 3000);
-	c.st.output_dropped = output_dropped(&c.out);
-	smbw_self_usage(&c.st.cpu_s, &c.st.peak_rss_kb);
-	if (c.det) {
+	if (c->det)
+		det_finish(c->det); /* the summary of every finding */
+	read_counters(pr, &c->st);
+	fill_plausibility(c);
+	c->st.cache_evictions = c->sessions.evictions;
+	c->st.output_errors = c->out.errors;
+	if (c->out.syslog)
+		syslog_out_drain(c->out.syslog, 3000);
+	c->st.output_dropped = output_dropped(&c->out);
+	smbw_self_usage(&c->st.cpu_s, &c->st.peak_rss_kb);
+	if (c->det) {
 		struct det_stats ds;
 
-		det_get_stats(c.det, &ds);
-		c.st.findings = ds.findings;
-		c.st.finding_updates = ds.updates;
-		c.st.evicted_keys = ds.evicted_keys;
+		det_get_stats(c->det, &ds);
+		c->st.findings = ds.findings;
+		c->st.finding_updates = ds.updates;
+		c->st.evicted_keys = ds.evicted_keys;
 	}
 	if (o->count_success)
-		read_success_counts(skel, &c);
-	status(&c, "stopped", &c.st); /* JSON destinations: stdout --json and -o FILE */
-	output_flush(&c.out);
-	if (!v && !o->json)
-		fprintf(stderr, "smbwatch: stopped: %llu event(s), %llu dropped, %llu finding(s); "
-			"probe hits: %llu logon, %llu SMB2 error, %llu SMB2 reply, %llu tree connect\n",
-			(unsigned long long)c.st.events, (unsigned long long)c.st.dropped,
-			(unsigned long long)c.st.findings,
-			(unsigned long long)c.st.hits_auth, (unsigned long long)c.st.hits_smb2_error,
-			(unsigned long long)c.st.hits_smb2_done, (unsigned long long)c.st.hits_tcon);
-	if (!o->json && !v)
-		for (i = 0; i < c.st.n_success; i++)
-			fprintf(stderr, "smbwatch: successful opens: pid %u (%s): %llu\n",
-				c.st.success[i].pid, c.st.success[i].client[0] ? c.st.success[i].client : "?",
-				(unsigned long long)c.st.success[i].opens);
+		read_success_counts(pr, c);
+	status(c, "stopped", &c->st); /* JSON destinations: stdout --json and -o FILE */
+	output_flush(&c->out);
+	if (c->view || o->json)
+		return;
+	fprintf(stderr, "smbwatch: stopped: %llu event(s), %llu dropped, %llu implausible, "
+		"%llu finding(s); probe hits: %llu logon, %llu SMB2 error, %llu SMB2 reply, %llu "
+		"tree connect\n",
+		(unsigned long long)c->st.events, (unsigned long long)c->st.dropped,
+		(unsigned long long)c->st.implausible, (unsigned long long)c->st.findings,
+		(unsigned long long)c->st.hits_auth, (unsigned long long)c->st.hits_smb2_error,
+		(unsigned long long)c->st.hits_smb2_done, (unsigned long long)c->st.hits_tcon);
+	for (i = 0; i < c->st.n_success; i++)
+		fprintf(stderr, "smbwatch: successful opens: pid %u (%s): %llu\n",
+			c->st.success[i].pid,
+			c->st.success[i].client[0] ? c->st.success[i].client : "?",
+			(unsigned long long)c->st.success[i].opens);
+}
+
+int tracer_run(const struct smbw_opts *o)
+{
+	return tracer_run_view(o, NULL);
+}
+
+int tracer_run_view(const struct smbw_opts *o, const struct tracer_view *v)
+{
+	static struct consumer c;
+	static struct preflight pf;
+	struct probes pr = { 0 };
+	struct lib_watch lw = { .fd = -1 };
+	struct ring_buffer *rb = NULL;
+	bool view_started = false;
+	int ret = 1;
+
+	verbose = o->verbose;
+	libbpf_set_print(libbpf_log);
+	if (consumer_init(&c, o, v))
+		goto cleanup;
+
+	/* Check everything, then load and attach: a failure is one clear line. */
+	if (start_tracing(&c, &pf, &pr))
+		goto cleanup;
+	lib_watch_start(&lw, &pf.build); /* without it, upgrades are not followed: no more */
+
+	rb = ring_buffer__new(probes_ringbuf_fd(&pr), handle_event, &c, NULL);
+	if (!rb) {
+		fprintf(stderr, "smbwatch: cannot set up the ring buffer: %s\n", strerror(errno));
+		goto cleanup;
+	}
+	install_signals();
+	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+
+	status(&c, "started", NULL); /* to stdout with --json, and to -o FILE, if any */
+	if (v) {
+		view_started = true;
+		if (v->started && v->started(v->arg, &c.ctx))
+			goto cleanup;
+	} else if (!o->json) {
+		fprintf(stderr,
+			"smbwatch: tracing Samba %s (%s; layout %s): logons, failed opens and "
+			"searches, share connects%s%s. Ctrl-C to stop.\n",
+			pf.build.version[0] ? pf.build.version : "?", pf.build.libdir, c.ctx.layout,
+			o->all_opens ? ", every open" : o->count_success ? ", counting opens" : "",
+			o->port ? "; one port only" : "");
+	}
+	if (trace_loop(&c, rb, &pf, &pr, &lw))
+		goto cleanup;
+	finish(&c, rb, &pr);
 	fflush(stdout);
 	ret = c.out.broken ? 1 : 0;
 
@@ -508,12 +630,9 @@ cleanup:
 	if (view_started && v->stopped)
 		v->stopped(v->arg);
 	ring_buffer__free(rb);
-	while (nlinks > 0)
-		bpf_link__destroy(links[--nlinks]);
-	smbwatch_bpf__destroy(skel);
-	session_cache_free(&c.sessions);
-	free(c.st.success);
-	det_free(c.det);
-	output_free(&c.out);
+	lib_watch_stop(&lw);
+	probes_stop(&pr);
+	preflight_free(&pf);
+	consumer_free(&c);
 	return ret;
 }

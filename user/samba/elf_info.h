@@ -21,4 +21,16 @@ int elf_build_id(const char *path, char *hex, size_t n);
 /* DT_RUNPATH (or DT_RPATH); 0 on success, -1 when the file has none. */
 int elf_runpath(const char *path, char *out, size_t n);
 
+#define ELF_MAX_NEEDED 128
+
+/* What the dynamic loader reads: DT_NEEDED names and the run path. */
+struct elf_dyn_info {
+	char needed[ELF_MAX_NEEDED][128];
+	size_t n_needed;
+	char runpath[1024]; /* DT_RUNPATH, else DT_RPATH; "" when none */
+};
+
+/* 0 on success (an ELF file without a dynamic section has none of them). */
+int elf_dynamic(const char *path, struct elf_dyn_info *out);
+
 #endif

@@ -166,6 +166,47 @@ int elf_build_id(const char *path, char *hex, size_t n)
 	return ret;
 }
 
+int elf_dynamic(const char *path, struct elf_dyn_info *out)
+{
+	struct elf_file f;
+	GElf_Shdr shdr;
+	Elf_Scn *scn;
+	Elf_Data *data;
+	char err[256];
+	size_t i;
+	bool have_runpath = false;
+
+	memset(out, 0, sizeof(*out));
+	if (elf_open_(path, &f, err, sizeof(err)))
+		return -1;
+	scn = find_section(f.elf, SHT_DYNAMIC, &shdr);
+	if (scn && (data = elf_getdata(scn, NULL)) && shdr.sh_entsize) {
+		for (i = 0; i < shdr.sh_size / shdr.sh_entsize; i++) {
+			GElf_Dyn dyn;
+			const char *s;
+
+			if (!gelf_getdyn(data, (int)i, &dyn) || dyn.d_tag == DT_NULL)
+				break;
+			if (dyn.d_tag != DT_RUNPATH && dyn.d_tag != DT_RPATH && dyn.d_tag != DT_NEEDED)
+				continue;
+			s = elf_strptr(f.elf, shdr.sh_link, dyn.d_un.d_val);
+			if (!s)
+				continue;
+			if (dyn.d_tag == DT_NEEDED) {
+				if (out->n_needed < ELF_MAX_NEEDED)
+					snprintf(out->needed[out->n_needed++], sizeof(out->needed[0]),
+						 "%s", s);
+			} else if (dyn.d_tag == DT_RUNPATH || !have_runpath) {
+				/* DT_RUNPATH wins over DT_RPATH when a file has both */
+				snprintf(out->runpath, sizeof(out->runpath), "%s", s);
+				have_runpath = dyn.d_tag == DT_RUNPATH;
+			}
+		}
+	}
+	elf_close_(&f);
+	return 0;
+}
+
 int elf_runpath(const char *path, char *out, size_t n)
 {
 	struct elf_file f;
