@@ -21,7 +21,7 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: all clean check check-unit check-integration demo bench vmlinux
+.PHONY: all clean check check-unit check-integration check-integration-4.22 demo bench vmlinux
 
 all: $(OUT)/smbwatch $(OUT)/smbsim
 
@@ -79,16 +79,95 @@ $(OUT)/integration-tests: $(INTEG_SRCS:tests/%.c=$(OUT)/tests/%.o) $(LIB_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ -lcriterion -ljson-c $(LDLIBS) -o $@
 
+# --- DWARF layouts (user/samba/dwarf_layout.c): fixtures for its tests ---
+# Fake Samba libraries with debug info, laid out unlike any Samba (tests/fixtures/dwarf), and a
+# program named smbd that calls them. $(DWF) is a Samba library directory for smbwatch:
+#   libcommon-auth-fixture.so.0, libsmbd-base-fixture.so.0  (-g, version SAMBA_9.99.0_FIXTURE)
+#   smbd                                                     (run path $ORIGIN)
+# $(DWV) holds variants for the unit tests:
+#   stripped/      both libraries without debug info (objcopy --strip-debug)
+#   debuglink/     the same with a .gnu_debuglink to the .debug file beside each
+#   buildid-root/  .build-id/xx/rest.debug of both (for SMBWATCH_DEBUG_ROOT)
+#   broken/        libsmbd-base-fixture.so.0 whose smbXsrv_tcon has no member compat
+# `make fixtures` builds them; the test suites depend on them.
+DWF := $(OUT)/fixtures/dwarf
+DWV := $(OUT)/fixtures/dwarf-variants
+DWF_SRC := tests/fixtures/dwarf
+DWF_CFLAGS := -g -O2 -fPIC -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror
+DWF_HDRS := $(DWF_SRC)/fixture.h $(DWF_SRC)/tsocket_bsd.h
+DWF_LIBS := libcommon-auth-fixture.so.0 libsmbd-base-fixture.so.0
+DWARF_FIXTURES := $(addprefix $(DWF)/,$(DWF_LIBS) smbd) \
+	$(addprefix $(DWV)/stripped/,$(DWF_LIBS)) $(addprefix $(DWV)/debuglink/,$(DWF_LIBS)) \
+	$(DWV)/buildid-root/.stamp $(DWV)/broken/libsmbd-base-fixture.so.0
+# $(call dwf_lib,source,version script or empty): a shared library named after its target
+dwf_lib = mkdir -p $(@D) && $(CC) $(DWF_CFLAGS) -shared -Wl,--build-id -Wl,-soname,$(@F) \
+	$(if $(2),-Wl$(comma)--version-script$(comma)$(2)) $(1) -o $@
+comma := ,
+
+$(DWF)/libcommon-auth-fixture.so.0: $(DWF_SRC)/auth_log.c $(DWF_SRC)/auth.map $(DWF_HDRS)
+	$(call msg,FIXTURE,$@)
+	$(Q)$(call dwf_lib,$<,$(DWF_SRC)/auth.map)
+
+$(DWF)/libsmbd-base-fixture.so.0: $(DWF_SRC)/smbd_base.c $(DWF_SRC)/smbd_base.map $(DWF_HDRS)
+	$(call msg,FIXTURE,$@)
+	$(Q)$(call dwf_lib,$<,$(DWF_SRC)/smbd_base.map)
+
+$(DWF)/smbd: $(DWF_SRC)/smbd_main.c $(DWF_HDRS) $(addprefix $(DWF)/,$(DWF_LIBS))
+	$(call msg,FIXTURE,$@)
+	$(Q)$(CC) $(DWF_CFLAGS) $< -L$(DWF) $(addprefix -l:,$(DWF_LIBS)) -Wl,-rpath,'$$ORIGIN' -o $@
+
+$(DWV)/stripped/%: $(DWF)/%
+	$(call msg,FIXTURE,$@)
+	$(Q)mkdir -p $(@D) && objcopy --strip-debug $< $@
+
+$(DWV)/debuglink/%: $(DWF)/%
+	$(call msg,FIXTURE,$@)
+	$(Q)mkdir -p $(@D) && objcopy --only-keep-debug $< $@.debug && \
+		objcopy --strip-debug --add-gnu-debuglink=$@.debug $< $@
+
+$(DWV)/buildid-root/.stamp: $(addprefix $(DWF)/,$(DWF_LIBS))
+	$(call msg,FIXTURE,$(@D))
+	$(Q)for f in $^; do \
+		id=$$(readelf -n $$f | sed -n 's/^ *Build ID: *//p'); \
+		[ -n "$$id" ] || { echo "$$f: no build-id" >&2; exit 1; }; \
+		d=$(@D)/.build-id/$$(echo $$id | cut -c1-2); mkdir -p $$d && \
+		objcopy --only-keep-debug $$f $$d/$$(echo $$id | cut -c3-).debug || exit 1; \
+	done; touch $@
+
+$(DWV)/broken/libsmbd-base-fixture.so.0: $(DWF_SRC)/broken.c $(DWF_HDRS)
+	$(call msg,FIXTURE,$@)
+	$(Q)$(call dwf_lib,$<,)
+
+.PHONY: fixtures
+fixtures: $(DWARF_FIXTURES)
+
+# The tests find the fixtures where this build put them.
+$(OUT)/tests/unit/test_dwarf_layout.o $(OUT)/tests/integration/test_dwarf.o: \
+	CPPFLAGS += -DDWARF_FIXTURE_DIR='"$(abspath $(DWF))"' -DDWARF_VARIANTS_DIR='"$(abspath $(DWV))"'
+$(OUT)/unit-tests $(OUT)/integration-tests: | $(DWARF_FIXTURES)
+
 check-unit: $(OUT)/unit-tests
 	$(OUT)/unit-tests --jobs 2
 
 # Integration tests need root (BPF) and run a real smbd; in CI they must run, never skip.
+INTEG_ENV = SMB_LAB=$(CURDIR)/tools/smb-lab SMBSIM=$(CURDIR)/$(OUT)/smbsim \
+	SMBWATCH_VALIDATOR=$(CURDIR)/tools/validate-records
 check-integration: $(OUT)/integration-tests $(OUT)/smbwatch $(OUT)/smbsim
-	SMBWATCH=$(CURDIR)/$(OUT)/smbwatch SMB_LAB=$(CURDIR)/tools/smb-lab SMBSIM=$(CURDIR)/$(OUT)/smbsim \
-		SMBWATCH_VALIDATOR=$(CURDIR)/tools/validate-records \
-		$(OUT)/integration-tests --jobs 1
+	@echo "== integration tests: the system's Samba"
+	$(INTEG_ENV) SMBWATCH=$(CURDIR)/$(OUT)/smbwatch $(OUT)/integration-tests --jobs 1
 
-check: check-unit check-integration
+# The suites that touch smbd, again against Samba 4.22.6 (bookworm-backports) unpacked into a
+# private prefix by tools/samba-4.22 (cached); smbwatch is given nothing but that smbd.
+SAMBA_422_CACHE ?= /var/tmp/smbwatch-samba-4.22.6
+SMBD_SUITES := @(auth|files|detect|top|layout)/*
+check-integration-4.22: $(OUT)/integration-tests $(OUT)/smbwatch $(OUT)/smbsim
+	@echo "== integration tests: Samba 4.22.6 from $(SAMBA_422_CACHE)"
+	root=$$(tools/samba-4.22 $(SAMBA_422_CACHE)) && \
+	$(INTEG_ENV) SMB_LAB_SAMBA_ROOT=$$root \
+		SMBWATCH="$(CURDIR)/$(OUT)/smbwatch --smbd $$root/usr/sbin/smbd" \
+		$(OUT)/integration-tests --jobs 1 --filter '$(SMBD_SUITES)'
+
+check: check-unit check-integration check-integration-4.22
 
 demo: $(OUT)/smbwatch $(OUT)/smbsim
 	tools/demo --no-install

@@ -240,7 +240,8 @@ static void address(struct jw *w, const char *k, const struct smbw_addr *a)
 {
 	char ip[64];
 
-	if (!a->family)
+	/* an address family smbwatch cannot read (counted as implausible): no address at all */
+	if (a->family != 2 && a->family != 10)
 		return;
 	jw_obj_begin(w, k);
 	jw_str(w, "ip", smbw_addr_ip(a, ip, sizeof(ip)));

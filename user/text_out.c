@@ -50,7 +50,7 @@ static void endpoint(char *out, size_t n, const struct smbw_addr *a)
 {
 	char ip[64];
 
-	if (!a->family)
+	if (a->family != 2 && a->family != 10)
 		snprintf(out, n, "?");
 	else if (a->family == 10)
 		snprintf(out, n, "[%s]:%u", smbw_addr_ip(a, ip, sizeof(ip)), a->port);
