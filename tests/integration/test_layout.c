@@ -249,3 +249,52 @@ Test(layout, untraceable_upgrade_is_loud, .init = setup, .fini = teardown, .time
 	free(err);
 	records_free(r, n);
 }
+
+/* The Samba library directory (of the build under test) for --samba-libdir. */
+static const char *samba_libdir(void)
+{
+	static char dir[512];
+	const char *root = getenv("SMB_LAB_SAMBA_ROOT");
+
+	snprintf(dir, sizeof(dir), "%s/usr/lib/x86_64-linux-gnu/samba", root ? root : "");
+	return dir;
+}
+
+/* Nothing but the library location: doctor passes and logons are traced. */
+Test(layout, library_location_only, .init = setup, .fini = teardown, .timeout = 90)
+{
+	char args[700], out[600];
+	char *text;
+
+	cr_assert_eq(lab_start(&lab, ""), 0);
+	snprintf(out, sizeof(out), "%s/doctor.out", test_tmpdir());
+	cr_assert_eq(sh("%s doctor --samba-libdir '%s' >'%s' 2>&1", smbwatch_bin(), samba_libdir(),
+			out), 0, "%s", slurp(out));
+	text = slurp(out);
+	cr_assert(strstr(text, "ok   samba layout"), "%s", text);
+	cr_assert(strstr(text, "tested live"), "%s", text);
+	free(text);
+	snprintf(args, sizeof(args), "--json --samba-libdir '%s'", samba_libdir());
+	cr_assert_eq(tracer_start(&tr, args, true), 0, "smbwatch did not start");
+	alice_lookups(&lab, "apps/located.dll");
+	cr_assert(file_has(tr.out, "located.dll", 50), "no event with --samba-libdir alone");
+	cr_assert_eq(tracer_stop(&tr, SIGTERM), 0);
+}
+
+/* smbwatch started before smbd: the library path is given, as the service would be. */
+Test(layout, smbd_started_later, .init = setup, .fini = teardown, .timeout = 90)
+{
+	const char *root = getenv("SMB_LAB_SAMBA_ROOT");
+	char args[1200];
+
+	if (root)
+		snprintf(args, sizeof(args), "--json --smbd-library-path '%s/usr/lib/x86_64-linux-gnu"
+			 "/samba:%s/usr/lib/x86_64-linux-gnu'", root, root);
+	else
+		snprintf(args, sizeof(args), "--json");
+	cr_assert_eq(tracer_start(&tr, args, true), 0, "smbwatch did not start");
+	cr_assert_eq(lab_start(&lab, ""), 0);
+	alice_lookups(&lab, "apps/later.dll");
+	cr_assert(file_has(tr.out, "later.dll", 50), "no event from an smbd started later");
+	cr_assert_eq(tracer_stop(&tr, SIGTERM), 0);
+}
