@@ -89,6 +89,7 @@ $(OUT)/integration-tests: $(INTEG_SRCS:tests/%.c=$(OUT)/tests/%.o) $(LIB_OBJS)
 #   debuglink/     the same with a .gnu_debuglink to the .debug file beside each
 #   buildid-root/  .build-id/xx/rest.debug of both (for SMBWATCH_DEBUG_ROOT)
 #   broken/        libsmbd-base-fixture.so.0 whose smbXsrv_tcon has no member compat
+#   unrelated/     a library with debug info but none of the structs
 # `make fixtures` builds them; the test suites depend on them.
 DWF := $(OUT)/fixtures/dwarf
 DWV := $(OUT)/fixtures/dwarf-variants
@@ -98,7 +99,8 @@ DWF_HDRS := $(DWF_SRC)/fixture.h $(DWF_SRC)/tsocket_bsd.h
 DWF_LIBS := libcommon-auth-fixture.so.0 libsmbd-base-fixture.so.0
 DWARF_FIXTURES := $(addprefix $(DWF)/,$(DWF_LIBS) smbd) \
 	$(addprefix $(DWV)/stripped/,$(DWF_LIBS)) $(addprefix $(DWV)/debuglink/,$(DWF_LIBS)) \
-	$(DWV)/buildid-root/.stamp $(DWV)/broken/libsmbd-base-fixture.so.0
+	$(DWV)/buildid-root/.stamp $(DWV)/broken/libsmbd-base-fixture.so.0 \
+	$(DWV)/unrelated/libunrelated.so.0
 # $(call dwf_lib,source,version script or empty): a shared library named after its target
 dwf_lib = mkdir -p $(@D) && $(CC) $(DWF_CFLAGS) -shared -Wl,--build-id -Wl,-soname,$(@F) \
 	$(if $(2),-Wl$(comma)--version-script$(comma)$(2)) $(1) -o $@
@@ -135,6 +137,10 @@ $(DWV)/buildid-root/.stamp: $(addprefix $(DWF)/,$(DWF_LIBS))
 	done; touch $@
 
 $(DWV)/broken/libsmbd-base-fixture.so.0: $(DWF_SRC)/broken.c $(DWF_HDRS)
+	$(call msg,FIXTURE,$@)
+	$(Q)$(call dwf_lib,$<,)
+
+$(DWV)/unrelated/libunrelated.so.0: $(DWF_SRC)/unrelated.c
 	$(call msg,FIXTURE,$@)
 	$(Q)$(call dwf_lib,$<,)
 

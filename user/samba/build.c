@@ -308,11 +308,13 @@ int samba_build_discover(struct samba_build *b, const struct samba_where *w, cha
 	return 0;
 }
 
-/* The attach libraries first (their DWARF holds most structs), then the rest. */
-static const char **dwarf_order(const struct samba_build *b, size_t *n)
+/* The libraries whose debug info holds the structs: the attach libraries, then those that
+ * export an anchor symbol (samba_layout_anchors). Only these are looked up, so that a
+ * debuginfod server is asked about three files, not about every library smbd maps. */
+static const char **dwarf_libs(const struct samba_build *b, size_t *n)
 {
 	const char **v = calloc(b->nlibs + SAMBA_NTARGETS, sizeof(*v));
-	size_t i;
+	size_t i, k;
 	int t;
 
 	*n = 0;
@@ -322,11 +324,21 @@ static const char **dwarf_order(const struct samba_build *b, size_t *n)
 		if (b->target_lib[t] >= 0 && (t == 0 || b->target_lib[t] != b->target_lib[0]))
 			v[(*n)++] = b->libs[b->target_lib[t]].path;
 	for (i = 0; i < b->nlibs; i++) {
-		bool dup = false;
+		bool take = false;
 
 		for (t = 0; t < SAMBA_NTARGETS; t++)
-			dup |= b->target_lib[t] == (int)i;
-		if (!dup)
+			if (b->target_lib[t] == (int)i)
+				break;
+		if (t < SAMBA_NTARGETS)
+			continue; /* an attach library: listed already */
+		for (k = 0; samba_layout_anchors[k] && !take; k++) {
+			struct elf_sym_info si;
+			char e[256];
+
+			take = !elf_lookup_symbol(b->libs[i].path, samba_layout_anchors[k], &si, e,
+						  sizeof(e));
+		}
+		if (take)
 			v[(*n)++] = b->libs[i].path;
 	}
 	return v;
@@ -342,7 +354,7 @@ int samba_build_layout(struct samba_build *b, char *err, size_t errn)
 	int r = 1;
 
 	memset(l, 0, sizeof(*l));
-	libs = dwarf_order(b, &n);
+	libs = dwarf_libs(b, &n);
 	if (libs)
 		r = dwarf_layout_read((const char *const *)libs, n, &l->off.auth, &l->off.smb2, l->origin,
 				      sizeof(l->origin), derr, sizeof(derr));

@@ -122,9 +122,9 @@ static bool name_is(const char *name, const char *want, size_t len)
 }
 
 /* Finds member name[0..len) of a struct or union, looking inside anonymous members too.
- * 0 and its offset and (peeled) type die; -1 when absent. */
+ * 0 and its offset and whether its (peeled) type is a struct or union, in type; -1 when absent. */
 static int find_member(Dwarf_Die *agg, const char *name, size_t len, Dwarf_Word *off,
-		       Dwarf_Die *type, int depth)
+		       Dwarf_Die *type, bool *is_agg, int depth)
 {
 	Dwarf_Die child, t;
 	Dwarf_Word here, inner;
@@ -143,13 +143,12 @@ static int find_member(Dwarf_Die *agg, const char *name, size_t len, Dwarf_Word 
 			continue;
 		if (n) {
 			*off = here;
-			if (!member_type(&child, type))
-				dwarf_tag(type); /* no type: only a last component can use it */
+			*is_agg = member_type(&child, type) && is_aggregate(type);
 			return 0;
 		}
 		/* anonymous struct or union: its members belong to agg */
 		if (member_type(&child, &t) && is_aggregate(&t) &&
-		    !find_member(&t, name, len, &inner, type, depth + 1)) {
+		    !find_member(&t, name, len, &inner, type, is_agg, depth + 1)) {
 			*off = here + inner;
 			return 0;
 		}
@@ -164,17 +163,17 @@ static int designator_offset(Dwarf_Die *agg, const char *designator, Dwarf_Word 
 	Dwarf_Die cur = *agg, type;
 	const char *p = designator;
 	Dwarf_Word total = 0, o;
+	bool is_agg;
 
 	for (;;) {
 		size_t len = strcspn(p, ".");
 
-		memset(&type, 0, sizeof(type));
-		if (!len || find_member(&cur, p, len, &o, &type, 0))
+		if (!len || find_member(&cur, p, len, &o, &type, &is_agg, 0))
 			return -1;
 		total += o;
 		if (!p[len])
 			break;
-		if (!is_aggregate(&type))
+		if (!is_agg)
 			return -1;
 		cur = type;
 		p += len + 1;
@@ -300,8 +299,10 @@ static bool scan_lib(struct dl_state *st, const char *lib, char **path)
 		if (dwarf_getalt(dw)) /* dwz: shared types in a .dwz file */
 			scan_dwarf(st, dwarf_getalt(dw));
 		dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL, &mainfile, &debugfile);
+		if (!debugfile)
+			debugfile = mainfile ? mainfile : lib;
 		if (st->left < before)
-			append(st->where, st->wn, debugfile ? debugfile : mainfile ? mainfile : lib);
+			append(st->where, st->wn, debugfile);
 	}
 	dwfl_end(dwfl);
 	return found;
@@ -333,7 +334,7 @@ static void explain(const struct dl_state *st, const char *searched, char *err, 
 			 dl_fields[i].strct, dl_fields[i].member, dl_fields[i].strct,
 			 dl_fields[i].member, dl_fields[i].name, searched);
 	else
-		snprintf(err, errn, "debug info: struct %s not defined (%s.%s, for %s; searched %s)",
+		snprintf(err, errn, "debug info: no struct %s (%s.%s, for %s; searched %s)",
 			 dl_fields[i].strct, dl_fields[i].strct, dl_fields[i].member,
 			 dl_fields[i].name, searched);
 }
@@ -349,7 +350,8 @@ static bool any_seen(const struct dl_state *st)
 }
 
 int dwarf_layout_read(const char *const *libs, size_t nlibs, struct smbw_auth_layout *auth,
-		      struct smbw_smb2_layout *smb2, char *where, size_t wn, char *err, size_t errn)
+		      struct smbw_smb2_layout *smb2, char *where, size_t wn, char *err,
+		      size_t errn)
 {
 	struct dl_state st = { .left = DL_NFIELDS, .where = where, .wn = wn };
 	char pathbuf[4096], *path = debuginfo_path(pathbuf, sizeof(pathbuf));

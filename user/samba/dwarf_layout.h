@@ -20,6 +20,7 @@
  * the table); -1 with a reason in err when debug info was found but a struct or member is
  * missing (naming struct.member). */
 int dwarf_layout_read(const char *const *libs, size_t nlibs, struct smbw_auth_layout *auth,
-		      struct smbw_smb2_layout *smb2, char *where, size_t wn, char *err, size_t errn);
+		      struct smbw_smb2_layout *smb2, char *where, size_t wn, char *err,
+		      size_t errn);
 
 #endif

@@ -19,6 +19,8 @@ const struct samba_target samba_targets[SAMBA_NTARGETS] = {
 	  "every SMB2 reply (only for --count-success and --all)" },
 };
 
+const char *const samba_layout_anchors[] = { "tsocket_address_bsd_from_sockaddr", NULL };
+
 #define SAMBA_FIELD(group, field, strct, member, file)                                      \
 	{ #group, #field, strct, member, file,                                              \
 	  offsetof(struct samba_offsets, group.field) },

@@ -28,6 +28,11 @@ struct samba_target {
 #define SAMBA_NTARGETS 4
 extern const struct samba_target samba_targets[SAMBA_NTARGETS];
 
+/* Functions exported by the library whose debug info defines a struct that the attach
+ * libraries' debug info lacks (tsocket_address_bsd is private to lib/tsocket/tsocket_bsd.c,
+ * in the sockets library). NULL-terminated. */
+extern const char *const samba_layout_anchors[];
+
 /* One offset smbwatch reads: a row of layout_fields.def. */
 struct samba_field {
 	const char *group;  /* "auth" or "smb2" */
