@@ -42,7 +42,8 @@ LIB_SRCS := user/ntstatus.c user/json_out.c user/text_out.c user/utf8.c user/arg
 	    user/smb_path.c user/session_cache.c user/smb2_record.c user/detect.c \
 	    user/output.c user/replay.c user/top_model.c user/syslog_out.c
 APP_SRCS := user/main.c user/tracer.c user/doctor.c user/preflight.c user/top.c \
-	    user/layout_cmd.c user/probes/probes.c user/probes/lib_watch.c
+	    user/layout_cmd.c user/privsep.c user/probes/probes.c user/probes/lib_watch.c \
+	    user/probes/monitor.c user/probes/ringbuf.c
 LIB_OBJS := $(LIB_SRCS:user/%.c=$(OUT)/user/%.o)
 APP_OBJS := $(APP_SRCS:user/%.c=$(OUT)/user/%.o)
 

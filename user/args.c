@@ -79,6 +79,7 @@ enum {
 	OPT_SYSLOG,
 	OPT_SMBD,
 	OPT_SMBD_LIBPATH,
+	OPT_MAX_PAIRS,
 };
 
 static const struct argp_option options[] = {
@@ -111,6 +112,9 @@ static const struct argp_option options[] = {
 	{ "ring-buffer-kb", OPT_RINGBUF, "KIB", 0,
 	  "BPF ring buffer size, a power of two from 64 (default 8192); events that do not fit "
 	  "are dropped and counted", 0 },
+	{ "user", 'Z', "USER", 0,
+	  "Once the probes are attached, read and decode events as USER with no capabilities; a "
+	  "small privileged monitor keeps the probes attached and follows Samba upgrades", 0 },
 	{ "verbose", 'v', NULL, 0, "Show libbpf's log messages", 0 },
 	{ NULL, 0, NULL, 0, "smbwatch top:", 2 },
 	{ "interval", 'i', "SECONDS", 0, "Refresh every SECONDS (1)", 2 },
@@ -134,6 +138,9 @@ static const struct argp_option options[] = {
 	{ "lockout-window", OPT_LOCKOUT_WINDOW, "SECONDS", 0,
 	  "The domain's \"reset account lockout counter after\" (1800)", 1 },
 	{ "no-findings", OPT_NO_FINDINGS, NULL, 0, "Live: events only, no detection", 1 },
+	{ "max-pairs", OPT_MAX_PAIRS, "N", 0,
+	  "(account, client) pairs the detector keeps; beyond, the least recently active is "
+	  "evicted and counted (1000000)", 1 },
 	{},
 };
 
@@ -239,6 +246,14 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			o->det.lockout_window_s = (uint32_t)v;
 		break;
 	}
+	case OPT_MAX_PAIRS:
+		if (smbw_parse_ulong(arg, 1, DET_MAX_MAX_PAIRS, &v)) {
+			argp_error(state, "invalid --max-pairs '%s': a number from 1 to %d", arg,
+				   DET_MAX_MAX_PAIRS);
+			return EINVAL;
+		}
+		o->det.max_keys = (uint32_t)v;
+		break;
 	case OPT_WATCH:
 		if (!*arg || o->det.nwatch >= DET_MAX_WATCH) {
 			argp_error(state, "invalid or too many --watch-account (at most %d)",
@@ -306,6 +321,13 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			return EINVAL;
 		}
 		o->ringbuf_kb = v;
+		break;
+	case 'Z':
+		if (!*arg) {
+			argp_error(state, "-Z needs a user name");
+			return EINVAL;
+		}
+		o->user = arg;
 		break;
 	case OPT_SMBD:
 	case OPT_SMBD_LIBPATH:

@@ -22,6 +22,7 @@ struct smbw_opts {
 	const char *samba_libdir;  /* NULL: smbd's libraries */
 	const char *smbd;          /* --smbd: NULL for the installed one */
 	const char *smbd_library_path; /* --smbd-library-path: smbd's LD_LIBRARY_PATH */
+	const char *user;          /* -Z: the consumer runs as this user, without privileges */
 	bool count_success;        /* count successful opens per client in the kernel */
 	bool all_opens;            /* an event for every open, successful ones too */
 	const char *server_name;   /* for UNC paths; NULL: this host's name */

@@ -4,6 +4,7 @@
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <poll.h>
+#include <sys/socket.h>
 #include <stdlib.h>
 #include <signal.h>
 #include <stdio.h>
@@ -14,8 +15,9 @@
 #include "output.h"
 #include "plausible.h"
 #include "preflight.h"
-#include "probes/lib_watch.h"
-#include "probes/probes.h"
+#include "privsep.h"
+#include "probes/monitor.h"
+#include "probes/ringbuf.h"
 #include "record.h"
 #include "session_cache.h"
 #include "smb2_record.h"
@@ -54,6 +56,8 @@ struct consumer {
 	char server[256];
 	size_t success_cap;      /* room in st.success */
 	struct plausibility plaus; /* values that say the layout is wrong */
+	struct monitor *mon;     /* the probes, in this process; NULL with -Z */
+	int mon_fd;              /* -Z: the channel to the monitor process; else -1 */
 };
 
 static void check_plausible(struct consumer *c, uint32_t mask);
@@ -191,49 +195,84 @@ static int handle_event(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-static void read_counters(const struct probes *p, struct smbw_stats *st)
-{
-	uint64_t sum[SMBW_CNT_MAX];
+static void handle_mon_note(struct consumer *c, const struct mon_note *mn);
 
-	probes_counters(p, sum);
+/* A request to the monitor process and its reply; notes that come first are handled. */
+static int mon_call(struct consumer *c, uint32_t req, struct mon_msg *reply)
+{
+	struct mon_msg m = { .type = req };
+	int r;
+
+	if (mon_send(c->mon_fd, &m))
+		return -1;
+	while ((r = mon_recv(c->mon_fd, reply, true)) == 1 && reply->type == MON_NOTE)
+		handle_mon_note(c, &reply->note);
+	return r == 1 ? 0 : -1;
+}
+
+/* The probes' counters: from the monitor in this process, or asked of the monitor process. */
+static void read_counters(struct consumer *c)
+{
+	static struct mon_msg reply;
+	uint64_t sum[SMBW_CNT_MAX] = {};
+	struct smbw_stats *st = &c->st;
+
+	if (c->mon)
+		monitor_counters(c->mon, sum);
+	else if (!mon_call(c, MON_REQ_COUNTERS, &reply) && reply.type == MON_COUNTERS)
+		memcpy(sum, reply.counters, sizeof(sum));
 	st->hits_auth = sum[SMBW_CNT_HIT_AUTH];
 	st->hits_smb2_error = sum[SMBW_CNT_HIT_SMB2_ERROR];
 	st->hits_smb2_done = sum[SMBW_CNT_HIT_SMB2_DONE];
 	st->hits_tcon = sum[SMBW_CNT_HIT_TCON];
 	st->dropped = sum[SMBW_CNT_DROPPED];
 	st->read_errors = sum[SMBW_CNT_READ_ERR];
+	fill_plausibility(c);
 }
 
-/* --count-success: the kernel's per-process counts, with each process's client when known. */
-static void read_success_counts(const struct probes *p, struct consumer *c)
+/* One smbd process's successful opens, with its client when known. */
+static void success_add(void *arg, uint32_t pid, uint64_t opens)
 {
-	int fd = probes_success_fd(p);
-	__u32 key, next, *prev = NULL;
+	struct consumer *c = arg;
+	struct smbw_success_count *sc;
 
-	c->st.n_success = 0; /* the kernel's counts are since the start: read them all again */
-	while (!bpf_map_get_next_key(fd, prev, &next)) {
-		struct smbw_success_count *sc;
-		__u64 v;
+	if (c->st.n_success == c->success_cap) {
+		size_t cap = c->success_cap ? c->success_cap * 2 : 64;
+		void *p = realloc(c->st.success, cap * sizeof(*sc));
 
-		key = next;
-		prev = &key;
-		if (bpf_map_lookup_elem(fd, &key, &v))
-			continue;
-		if (c->st.n_success == c->success_cap) {
-			size_t cap = c->success_cap ? c->success_cap * 2 : 64;
-			void *p = realloc(c->st.success, cap * sizeof(*sc));
+		if (!p)
+			return;
+		c->st.success = p;
+		c->success_cap = cap;
+	}
+	sc = &c->st.success[c->st.n_success++];
+	memset(sc, 0, sizeof(*sc));
+	sc->pid = pid;
+	sc->opens = opens;
+	if (session_cache_peer_str(&c->sessions, pid, sc->client, sizeof(sc->client)))
+		client_of_pid(pid, sc->client, sizeof(sc->client));
+}
 
-			if (!p)
-				return;
-			c->st.success = p;
-			c->success_cap = cap;
-		}
-		sc = &c->st.success[c->st.n_success++];
-		memset(sc, 0, sizeof(*sc));
-		sc->pid = key;
-		sc->opens = v;
-		if (session_cache_peer_str(&c->sessions, key, sc->client, sizeof(sc->client)))
-			client_of_pid(key, sc->client, sizeof(sc->client));
+/* --count-success: the kernel's per-process counts (since the start: all read again). */
+static void read_success_counts(struct consumer *c)
+{
+	static struct mon_msg reply;
+	uint32_t i;
+
+	c->st.n_success = 0;
+	if (c->mon) {
+		monitor_success(c->mon, success_add, c);
+		return;
+	}
+	if (mon_call(c, MON_REQ_SUCCESS, &reply))
+		return;
+	for (;;) {
+		if (reply.type != MON_SUCCESS)
+			return;
+		for (i = 0; i < reply.n; i++)
+			success_add(c, reply.success[i].pid, reply.success[i].opens);
+		if (!reply.more || mon_recv(c->mon_fd, &reply, true) != 1)
+			return;
 	}
 }
 
@@ -257,21 +296,7 @@ static void finding_to_view(void *arg, const struct det_finding *f, const char *
 		output_finding(&c->out, f, action); /* -o FILE while the view runs */
 }
 
-static int wait_for(struct ring_buffer *rb, const struct tracer_view *v, int timeout_ms,
-		    bool *input_ready)
-{
-	struct pollfd fds[2] = { { ring_buffer__epoll_fd(rb), POLLIN, 0 },
-				 { v ? v->input_fd : -1, POLLIN, 0 } };
-	int n = v && v->input_fd >= 0 ? 2 : 1, r;
-
-	*input_ready = false;
-	r = poll(fds, (nfds_t)n, timeout_ms);
-	if (r > 0 && n == 2 && (fds[1].revents & (POLLIN | POLLHUP | POLLERR)))
-		*input_ready = true;
-	return ring_buffer__consume(rb);
-}
-
-/* Outputs, detector and session cache, before anything is attached. */
+/* Outputs, detector and session cache. */
 static int consumer_init(struct consumer *c, const struct smbw_opts *o, const struct tracer_view *v)
 {
 	c->o = o;
@@ -310,42 +335,18 @@ static void consumer_free(struct consumer *c)
 	output_free(&c->out);
 }
 
-static void where_from_opts(const struct smbw_opts *o, struct samba_where *w)
+/* The build's facts go into every record's context. */
+static void ctx_from_build(struct consumer *c, const struct monitor *m)
 {
-	w->smbd = o->smbd;
-	w->libdir = o->samba_libdir;
-	w->library_path = o->smbd_library_path;
-}
+	const struct samba_build *b = &m->pf.build;
 
-/* Checks, then loads and attaches; the build's facts go into every record's context. */
-static int start_tracing(struct consumer *c, struct preflight *pf, struct probes *pr)
-{
-	const struct smbw_opts *o = c->o;
-	struct probes_config cfg = { (uint16_t)o->port, o->count_success, o->all_opens,
-				     o->ringbuf_kb };
-	struct samba_where w;
-	const struct check *bad;
-	char err[1024];
-
-	where_from_opts(o, &w);
-	preflight_run(pf, &w);
-	bad = preflight_first_failure(pf);
-	if (bad) {
-		fprintf(stderr, "smbwatch: %s: %s\n", bad->name, bad->detail);
-		return -1;
-	}
-	if (probes_start(pr, &cfg, &pf->build, o->verbose, err, sizeof(err))) {
-		fprintf(stderr, "smbwatch: %s\n", err);
-		return -1;
-	}
-	snprintf(c->ctx.samba_version, sizeof(c->ctx.samba_version), "%s", pf->build.version);
-	c->ctx.samba_libdir = pf->build.libdir;
-	snprintf(c->ctx.samba_build_id, sizeof(c->ctx.samba_build_id), "%s", pf->build.build_id);
+	snprintf(c->ctx.samba_version, sizeof(c->ctx.samba_version), "%s", b->version);
+	c->ctx.samba_libdir = b->libdir;
+	snprintf(c->ctx.samba_build_id, sizeof(c->ctx.samba_build_id), "%s", b->build_id);
 	snprintf(c->ctx.layout_source, sizeof(c->ctx.layout_source), "%s",
-		 pf->build.layout.source == LAYOUT_DWARF ? "dwarf"
-		 : pf->build.layout.source == LAYOUT_TESTED ? "tested" : "generated");
-	snprintf(c->ctx.layout, sizeof(c->ctx.layout), "%s", pr->sets[0]->layout);
-	return 0;
+		 b->layout.source == LAYOUT_DWARF ? "dwarf"
+		 : b->layout.source == LAYOUT_TESTED ? "tested" : "generated");
+	snprintf(c->ctx.layout, sizeof(c->ctx.layout), "%s", m->pr.sets[0]->layout);
 }
 
 /* A status note to the JSON outputs, and its message on stderr (after the view, if any). */
@@ -361,45 +362,33 @@ static void note(struct consumer *c, const char *action, const struct status_not
 		fprintf(stderr, "smbwatch: %s\n", n->message);
 }
 
-/* A watched library changed: find the build now installed and attach to it. */
-static void follow_upgrade(struct consumer *c, struct preflight *pf, struct probes *pr)
+/* A note from the monitor (an upgrade followed, or not) to the outputs. */
+static void handle_mon_note(struct consumer *c, const struct mon_note *mn)
 {
-	struct samba_build nb;
-	struct samba_where w;
 	struct status_note n = { 0 };
-	char err[1024], msg[2048];
-	const struct probe_set *last = pr->sets[pr->n - 1];
-	int r;
 
-	where_from_opts(c->o, &w);
-	if (!w.library_path && pf->build.library_path[0])
-		w.library_path = pf->build.library_path; /* as the running smbd had it */
-	n.previous_version = last->version;
-	n.previous_build_id = last->build_id;
-	r = samba_build_discover(&nb, &w, err, sizeof(err));
-	if (!r && (r = samba_build_layout(&nb, err, sizeof(err))) == 0)
-		r = probes_add_build(pr, &nb, err, sizeof(err));
-	n.samba_version = nb.version;
-	n.build_id = nb.build_id;
-	if (r < 0) {
-		snprintf(msg, sizeof(msg),
-			 "WARNING: the Samba libraries changed and smbwatch cannot trace the new build "
-			 "(%s %s): %s. NOT SEEN from now on: logons, failed lookups and share connects "
-			 "of smbd processes started from the new libraries; smbd processes still "
-			 "running the old ones are still traced",
-			 nb.version[0] ? nb.version : "?", nb.build_id[0] ? nb.build_id : "", err);
-		n.message = msg;
-		note(c, "unsupported", &n);
-	} else if (r == 1) {
-		n.layout = pr->sets[pr->n - 1]->layout;
-		snprintf(msg, sizeof(msg),
-			 "Samba libraries replaced: now also tracing Samba %s (build-id %s, %s), "
-			 "was %s (build-id %s)", nb.version, nb.build_id, n.layout,
-			 last->version, last->build_id);
-		n.message = msg;
-		note(c, "reattached", &n);
+	n.message = mn->message;
+	n.samba_version = mn->version;
+	n.build_id = mn->build_id;
+	n.previous_version = mn->previous_version;
+	n.previous_build_id = mn->previous_build_id;
+	n.layout = mn->layout[0] ? mn->layout : NULL;
+	note(c, mn->action, &n);
+}
+
+/* The monitor's periodic work: in this process, or its notes from the monitor process. */
+static void monitor_duties(struct consumer *c, uint64_t now)
+{
+	static struct mon_msg m;
+
+	if (c->mon) {
+		if (monitor_tick(c->mon, now, &m.note))
+			handle_mon_note(c, &m.note);
+		return;
 	}
-	samba_build_free(&nb);
+	while (mon_recv(c->mon_fd, &m, false) == 1)
+		if (m.type == MON_NOTE)
+			handle_mon_note(c, &m.note);
 }
 
 /* Counts values no Samba leaves there; warns once per kind, naming the layout. */
@@ -427,13 +416,12 @@ static void check_plausible(struct consumer *c, uint32_t mask)
 }
 
 /* The periodic smbwatch.stats record. */
-static void stats_record(struct consumer *c, const struct probes *pr, uint64_t interval_ns,
-			 struct smbw_stats *prev, uint64_t *dropped_reported)
+static void stats_record(struct consumer *c, uint64_t interval_ns, struct smbw_stats *prev,
+			 uint64_t *dropped_reported)
 {
-	read_counters(pr, &c->st);
-	fill_plausibility(c);
+	read_counters(c);
 	if (c->o->count_success)
-		read_success_counts(pr, c);
+		read_success_counts(c);
 	jw_reset(&c->out.jw);
 	json_stats_record(&c->out.jw, &c->ctx, (double)interval_ns / 1e9, &c->st, prev,
 			  output_dropped(&c->out) - *dropped_reported);
@@ -454,19 +442,17 @@ static void install_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-/* Drains events until told to stop: woken when the ring fills, else every 100 ms; follows
- * Samba upgrades. Returns 0, or -1 when reading the ring buffer failed. */
-static int trace_loop(struct consumer *c, struct ring_buffer *rb, struct preflight *pf,
-		      struct probes *pr, struct lib_watch *lw)
+/* Drains events until told to stop: woken when the ring fills, else every 100 ms; the
+ * monitor's duties in between. Returns 0, or -1 when reading the ring buffer failed. */
+static int trace_loop(struct consumer *c, struct rb_reader *rb)
 {
 	const struct smbw_opts *o = c->o;
 	const struct tracer_view *v = c->view;
 	uint64_t now = smbw_mono_now_ns(), deadline = 0, next_tick = 0, last_drop_report = 0;
 	uint64_t stats_ns = (uint64_t)o->stats_interval_s * 1000000000ULL, last_stats = now;
-	uint64_t next_prune = now + 10000000000ULL, dropped_reported = 0;
+	uint64_t dropped_reported = 0;
 	struct smbw_stats prev_stats = {};
-	bool input_ready = false;
-	int err;
+	int err, input_ready = 0;
 
 	if (o->duration_s)
 		deadline = now + o->duration_s * 1000000000ULL;
@@ -481,7 +467,7 @@ static int trace_loop(struct consumer *c, struct ring_buffer *rb, struct preflig
 			if (timeout > 100)
 				timeout = 100;
 		}
-		err = wait_for(rb, v, timeout, &input_ready);
+		err = rb_poll(rb, timeout, v ? v->input_fd : -1, &input_ready);
 		if (err < 0 && err != -EINTR) {
 			/* under a view, stopped() (at cleanup) shows this once the terminal is back */
 			fprintf(stderr, "smbwatch: reading the ring buffer failed: %s\n",
@@ -491,15 +477,9 @@ static int trace_loop(struct consumer *c, struct ring_buffer *rb, struct preflig
 		output_flush(&c->out);
 		output_maintain(&c->out);
 		now = smbw_mono_now_ns();
-		lib_watch_read(lw, now, 300); /* dpkg writes a package's files one after another */
-		if (lib_watch_due(lw, now))
-			follow_upgrade(c, pf, pr);
-		if (now >= next_prune) {
-			probes_prune(pr);
-			next_prune = now + 10000000000ULL;
-		}
+		monitor_duties(c, now);
 		if (output_wants_json(&c->out) && now >= last_stats + stats_ns) {
-			stats_record(c, pr, now - last_stats, &prev_stats, &dropped_reported);
+			stats_record(c, now - last_stats, &prev_stats, &dropped_reported);
 			last_stats = now;
 		}
 		if (deadline && now >= deadline)
@@ -508,8 +488,7 @@ static int trace_loop(struct consumer *c, struct ring_buffer *rb, struct preflig
 			if (input_ready && v->input && v->input(v->arg))
 				break;
 			if (smbw_mono_now_ns() >= next_tick) {
-				read_counters(pr, &c->st);
-				fill_plausibility(c);
+				read_counters(c);
 				next_tick += (uint64_t)v->tick_ms * 1000000;
 				if (v->tick && v->tick(v->arg, &c->st))
 					break;
@@ -517,7 +496,7 @@ static int trace_loop(struct consumer *c, struct ring_buffer *rb, struct preflig
 			continue;
 		}
 		if (!o->json) {
-			read_counters(pr, &c->st);
+			read_counters(c);
 			if (c->st.dropped > last_drop_report) {
 				fprintf(stderr, "smbwatch: %llu event(s) dropped (ring buffer full)\n",
 					(unsigned long long)(c->st.dropped - last_drop_report));
@@ -530,16 +509,15 @@ static int trace_loop(struct consumer *c, struct ring_buffer *rb, struct preflig
 
 /* What is already in the ring buffer still goes out; then the findings' summary and the
  * stopped record. */
-static void finish(struct consumer *c, struct ring_buffer *rb, const struct probes *pr)
+static void finish(struct consumer *c, struct rb_reader *rb)
 {
 	const struct smbw_opts *o = c->o;
 	size_t i;
 
-	ring_buffer__consume(rb);
+	rb_consume(rb);
 	if (c->det)
 		det_finish(c->det); /* the summary of every finding */
-	read_counters(pr, &c->st);
-	fill_plausibility(c);
+	read_counters(c);
 	c->st.cache_evictions = c->sessions.evictions;
 	c->st.output_errors = c->out.errors;
 	if (c->out.syslog)
@@ -555,7 +533,7 @@ static void finish(struct consumer *c, struct ring_buffer *rb, const struct prob
 		c->st.evicted_keys = ds.evicted_keys;
 	}
 	if (o->count_success)
-		read_success_counts(pr, c);
+		read_success_counts(c);
 	status(c, "stopped", &c->st); /* JSON destinations: stdout --json and -o FILE */
 	output_flush(&c->out);
 	if (c->view || o->json)
@@ -574,6 +552,92 @@ static void finish(struct consumer *c, struct ring_buffer *rb, const struct prob
 			(unsigned long long)c->st.success[i].opens);
 }
 
+/* The consumer: outputs, then the ring buffer until told to stop. Returns the exit status. */
+static int consume(struct consumer *c, const struct monitor *m, int rb_fd, size_t rb_size)
+{
+	const struct smbw_opts *o = c->o;
+	const struct tracer_view *v = c->view;
+	struct rb_reader rb = { 0 };
+	bool view_started = false;
+	int ret = 1, e;
+
+	ctx_from_build(c, m);
+	e = rb_open(&rb, rb_fd, rb_size, handle_event, c);
+	if (e) {
+		fprintf(stderr, "smbwatch: cannot map the ring buffer: %s\n", strerror(-e));
+		goto out;
+	}
+	install_signals();
+	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	status(c, "started", NULL); /* to stdout with --json, and to -o FILE, if any */
+	if (v) {
+		view_started = true;
+		if (v->started && v->started(v->arg, &c->ctx))
+			goto out;
+	} else if (!o->json) {
+		fprintf(stderr,
+			"smbwatch: tracing Samba %s (%s; layout %s): logons, failed opens and "
+			"searches, share connects%s%s%s. Ctrl-C to stop.\n",
+			c->ctx.samba_version[0] ? c->ctx.samba_version : "?", c->ctx.samba_libdir,
+			c->ctx.layout,
+			o->all_opens ? ", every open" : o->count_success ? ", counting opens" : "",
+			o->port ? "; one port only" : "", o->user ? "; unprivileged" : "");
+	}
+	if (trace_loop(c, &rb))
+		goto out;
+	finish(c, &rb);
+	fflush(stdout);
+	ret = c->out.broken ? 1 : 0;
+out:
+	if (view_started && v->stopped)
+		v->stopped(v->arg);
+	rb_close(&rb);
+	return ret;
+}
+
+/* -Z USER: the consumer in a child that drops to USER; this process stays the monitor. */
+static int run_separated(struct consumer *c, struct monitor *m)
+{
+	const struct smbw_opts *o = c->o;
+	int sv[2], rb_fd = probes_ringbuf_fd(&m->pr), ret;
+	size_t rb_size = probes_ringbuf_size(&m->pr);
+	pid_t child;
+	char err[512];
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv)) {
+		fprintf(stderr, "smbwatch: socketpair: %s\n", strerror(errno));
+		return 1;
+	}
+	fflush(NULL);
+	child = fork();
+	if (child < 0) {
+		fprintf(stderr, "smbwatch: fork: %s\n", strerror(errno));
+		return 1;
+	}
+	if (child == 0) {
+		int keep[3] = { rb_fd, sv[1], c->view ? c->view->input_fd : -1 };
+
+		/* nothing of the monitor's but the ring buffer and the channel */
+		privsep_close_fds(keep, 3);
+		if (privsep_drop(o->user, err, sizeof(err))) {
+			fprintf(stderr, "smbwatch: %s\n", err);
+			_exit(1);
+		}
+		c->mon = NULL;
+		c->mon_fd = sv[1];
+		if (consumer_init(c, o, c->view))
+			_exit(1);
+		ret = consume(c, m, rb_fd, rb_size);
+		consumer_free(c);
+		fflush(NULL);
+		_exit(ret);
+	}
+	close(sv[1]);
+	ret = monitor_serve(m, sv[0], child);
+	close(sv[0]);
+	return ret;
+}
+
 int tracer_run(const struct smbw_opts *o)
 {
 	return tracer_run_view(o, NULL);
@@ -582,57 +646,26 @@ int tracer_run(const struct smbw_opts *o)
 int tracer_run_view(const struct smbw_opts *o, const struct tracer_view *v)
 {
 	static struct consumer c;
-	static struct preflight pf;
-	struct probes pr = { 0 };
-	struct lib_watch lw = { .fd = -1 };
-	struct ring_buffer *rb = NULL;
-	bool view_started = false;
+	static struct monitor m;
 	int ret = 1;
 
 	verbose = o->verbose;
 	libbpf_set_print(libbpf_log);
-	if (consumer_init(&c, o, v))
-		goto cleanup;
-
-	/* Check everything, then load and attach: a failure is one clear line. */
-	if (start_tracing(&c, &pf, &pr))
-		goto cleanup;
-	lib_watch_start(&lw, &pf.build); /* without it, upgrades are not followed: no more */
-
-	rb = ring_buffer__new(probes_ringbuf_fd(&pr), handle_event, &c, NULL);
-	if (!rb) {
-		fprintf(stderr, "smbwatch: cannot set up the ring buffer: %s\n", strerror(errno));
-		goto cleanup;
+	c.o = o;
+	c.view = v;
+	c.mon = &m;
+	c.mon_fd = -1;
+	if (o->user) {
+		/* attach first; outputs are opened by the unprivileged consumer */
+		if (!monitor_start(&m, o))
+			ret = run_separated(&c, &m);
+		monitor_stop(&m);
+		return ret;
 	}
-	install_signals();
-	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
-
-	status(&c, "started", NULL); /* to stdout with --json, and to -o FILE, if any */
-	if (v) {
-		view_started = true;
-		if (v->started && v->started(v->arg, &c.ctx))
-			goto cleanup;
-	} else if (!o->json) {
-		fprintf(stderr,
-			"smbwatch: tracing Samba %s (%s; layout %s): logons, failed opens and "
-			"searches, share connects%s%s. Ctrl-C to stop.\n",
-			pf.build.version[0] ? pf.build.version : "?", pf.build.libdir, c.ctx.layout,
-			o->all_opens ? ", every open" : o->count_success ? ", counting opens" : "",
-			o->port ? "; one port only" : "");
-	}
-	if (trace_loop(&c, rb, &pf, &pr, &lw))
-		goto cleanup;
-	finish(&c, rb, &pr);
-	fflush(stdout);
-	ret = c.out.broken ? 1 : 0;
-
-cleanup:
-	if (view_started && v->stopped)
-		v->stopped(v->arg);
-	ring_buffer__free(rb);
-	lib_watch_stop(&lw);
-	probes_stop(&pr);
-	preflight_free(&pf);
+	/* outputs first, so that a bad -o is one clear line before anything is attached */
+	if (!consumer_init(&c, o, v) && !monitor_start(&m, o))
+		ret = consume(&c, &m, probes_ringbuf_fd(&m.pr), probes_ringbuf_size(&m.pr));
+	monitor_stop(&m);
 	consumer_free(&c);
 	return ret;
 }
