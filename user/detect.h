@@ -7,8 +7,15 @@
  *   failed lookups    failed lookups in the window >= --lookup-threshold
  *   PATH search       one file name looked for in >= --path-threshold directories or shares
  * A finding opens when a rule first holds, is updated (not repeated) while events go on, and
- * is reported once more in the summary at the end. Memory is bounded: keys, files per finding
- * and names per PATH search are capped; the oldest is evicted, and evictions are counted. */
+ * is reported once more in the summary at the end.
+ *
+ * Memory follows the traffic: each (account, client) pair costs about 100 bytes (its counts in
+ * a few time slices), and only pairs that are watched by name, that failed a lookup or that
+ * came within one event of a threshold keep the detail a finding shows (statuses, files,
+ * shares), itself bounded. At most max_pairs pairs are kept; when a new pair would exceed it,
+ * the least recently active pair is evicted in O(1) (an LRU list), its open finding, if any,
+ * summarised first. Lockout counters are per account, in a hash table. Every eviction is
+ * counted. */
 #ifndef SMBW_DETECT_H
 #define SMBW_DETECT_H
 #include <stdbool.h>
@@ -23,6 +30,8 @@
 #define DET_BUCKETS 60       /* the window in 60 slices */
 #define DET_STR 128          /* account, domain, workstation, share, server */
 #define DET_PATH 256         /* a kept path (longer ones are cut) */
+#define DET_DEFAULT_MAX_PAIRS 1000000
+#define DET_MAX_MAX_PAIRS 50000000
 
 struct det_config {
 	uint32_t window_s;          /* sliding window for counts (default 300) */
@@ -32,7 +41,7 @@ struct det_config {
 	uint32_t lockout_threshold; /* the domain's "account lockout threshold"; 0: unknown */
 	uint32_t lockout_window_s;  /* "reset account lockout counter after" (default 1800) */
 	uint32_t update_interval_s; /* at most one update per finding this often (default 10) */
-	uint32_t max_keys;          /* (account, client) pairs tracked (default 4000) */
+	uint32_t max_keys;          /* (account, client) pairs tracked (default 1,000,000) */
 	bool all_accounts;
 	const char *watch[DET_MAX_WATCH]; /* globs watched besides "SMSCliToknAcct&*" */
 	int nwatch;
@@ -57,6 +66,7 @@ struct det_event {
 };
 
 struct det_file {
+	char server[DET_STR]; /* as in the UNC path of the lookup ("" when it had none) */
 	char share[DET_STR];
 	char path[DET_PATH]; /* inside the share, '/'-separated */
 	uint64_t count;
@@ -73,7 +83,7 @@ struct det_status {
 struct det_finding {
 	uint64_t id;
 	char account[DET_STR], domain[DET_STR], ip[64], workstation[DET_STR];
-	char server[DET_STR]; /* as in the UNC paths the client used */
+	char server[DET_STR]; /* as in the UNC paths the client used (the latest) */
 	uint32_t window_s;
 	uint64_t start_us, end_us;          /* first and last event of the finding */
 	uint64_t failed_logons;             /* in the window */
@@ -113,7 +123,13 @@ void det_feed(struct detector *d, const struct det_event *e);
 void det_finish(struct detector *d);
 
 struct det_stats {
-	uint64_t events, ignored, findings, updates, evicted_keys;
+	uint64_t events, ignored, findings, updates;
+	uint64_t evicted_keys;      /* pairs evicted to stay within max_keys */
+	uint64_t evicted_findings;  /* of which had an open finding (summarised when evicted) */
+	uint64_t evicted_accounts;  /* idle lockout counters dropped (more than max_keys) */
+	uint64_t window_dropped;    /* events too old for their pair's window (out of order) */
+	uint64_t pairs, detailed, accounts; /* now */
+	uint64_t no_memory;         /* events lost to a failed allocation */
 };
 void det_get_stats(const struct detector *d, struct det_stats *s);
 

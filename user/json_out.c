@@ -581,7 +581,8 @@ void json_finding_record(struct jw *w, const struct smbw_ctx *ctx, const struct 
 			int dirlen = slash ? (int)(slash - x->path) : 0;
 			int j;
 
-			snprintf(dir, sizeof(dir), "\\\\%s\\%s%s%.*s", f->server, x->share,
+			snprintf(dir, sizeof(dir), "\\\\%s\\%s%s%.*s",
+				 x->server[0] ? x->server : f->server, x->share,
 				 dirlen ? "\\" : "", dirlen, x->path);
 			for (j = 0; dir[j]; j++)
 				if (dir[j] == '/')

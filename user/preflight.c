@@ -47,8 +47,11 @@ static bool check_privileges(struct preflight *p)
 
 	if (geteuid() == 0 && (admin || (bpf && perf)))
 		return add(p, "privileges", true, "root")->ok;
+	if (admin)
+		return add(p, "privileges", true, "CAP_SYS_ADMIN")->ok;
 	if (bpf && perf)
-		return add(p, "privileges", true, "CAP_BPF and CAP_PERFMON")->ok;
+		return add(p, "privileges", true, "CAP_BPF and CAP_PERFMON (some kernels also want "
+			   "CAP_SYS_ADMIN to attach uprobes)")->ok;
 	return add(p, "privileges", false,
 		   "not permitted: run as root (or with CAP_BPF and CAP_PERFMON) to load BPF "
 		   "programs")

@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <linux/capability.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include "privsep.h"
 
@@ -27,6 +29,16 @@ static unsigned long long cap_eff(void)
 	return caps;
 }
 
+/* Empties the effective, permitted and inheritable sets (capset(2), without libcap). */
+static int clear_caps(void)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+
+	memset(d, 0, sizeof(d));
+	return (int)syscall(SYS_capset, &h, d);
+}
+
 int privsep_drop(const char *user, char *err, size_t errn)
 {
 	struct passwd *pw = getpwnam(user);
@@ -39,16 +51,24 @@ int privsep_drop(const char *user, char *err, size_t errn)
 		snprintf(err, errn, "-Z %s: that user is root; name an unprivileged user", user);
 		return -1;
 	}
-	if (setgroups(0, NULL) || setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) ||
+	/* a service started as USER already (systemd User=) keeps its groups: setgroups(2)
+	 * would need CAP_SETGID, which such a service does not hold */
+	if ((getuid() != pw->pw_uid && setgroups(0, NULL)) ||
+	    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) ||
 	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid)) {
 		snprintf(err, errn, "-Z %s: cannot switch to it: %s", user, strerror(errno));
+		return -1;
+	}
+	/* leaving uid 0 clears every capability; a service that runs as USER already (with
+	 * ambient capabilities) must clear them itself */
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) || clear_caps()) {
+		snprintf(err, errn, "-Z %s: cannot clear capabilities: %s", user, strerror(errno));
 		return -1;
 	}
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) {
 		snprintf(err, errn, "-Z %s: PR_SET_NO_NEW_PRIVS: %s", user, strerror(errno));
 		return -1;
 	}
-	/* leaving uid 0 for good clears every capability: make sure of it */
 	if (getuid() == 0 || geteuid() == 0 || cap_eff() != 0) {
 		snprintf(err, errn, "-Z %s: capabilities remain after the switch", user);
 		return -1;

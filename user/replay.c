@@ -302,6 +302,8 @@ int replay_run(const struct smbw_opts *o)
 		jw_u64(&out.jw, "findings", ds.findings);
 		jw_u64(&out.jw, "finding_updates", ds.updates);
 		jw_u64(&out.jw, "detector_evictions", ds.evicted_keys);
+		jw_u64(&out.jw, "detector_evicted_findings", ds.evicted_findings);
+		jw_u64(&out.jw, "detector_evicted_accounts", ds.evicted_accounts);
 		jw_u64(&out.jw, "elapsed_us", (uint64_t)(elapsed * 1e6));
 		jw_u64(&out.jw, "records_per_s", elapsed > 0 ? (uint64_t)((double)st.lines / elapsed) : 0);
 		jw_u64(&out.jw, "cpu_us", (uint64_t)(cpu_s * 1e6));

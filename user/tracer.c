@@ -4,6 +4,7 @@
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <poll.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <stdlib.h>
 #include <signal.h>
@@ -633,6 +634,7 @@ static int run_separated(struct consumer *c, struct monitor *m)
 		_exit(ret);
 	}
 	close(sv[1]);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); /* no core, no /proc/PID/mem for the consumer's user */
 	ret = monitor_serve(m, sv[0], child);
 	close(sv[0]);
 	return ret;

@@ -62,6 +62,9 @@ ParameterizedTestParameters(args, rejected)
 		{ { "smbwatch", "--bogus" }, 2 },
 		{ { "smbwatch", "frobnicate" }, 2 },
 		{ { "smbwatch", "--samba-libdir=" }, 2 },
+		{ { "smbwatch", "--max-pairs", "0" }, 3 },
+		{ { "smbwatch", "--max-pairs", "50000001" }, 3 },
+		{ { "smbwatch", "--max-pairs", "1e6" }, 3 },
 	};
 	return cr_make_param_array(struct bad_case, c, sizeof(c) / sizeof(c[0]));
 }
@@ -85,4 +88,16 @@ Test(args, parse_ulong)
 	cr_assert_neq(smbw_parse_ulong("+42", 1, 100, &v), 0);
 	cr_assert_neq(smbw_parse_ulong("101", 1, 100, &v), 0);
 	cr_assert_neq(smbw_parse_ulong(NULL, 1, 100, &v), 0);
+}
+
+Test(args, max_pairs)
+{
+	struct smbw_opts o;
+	const char *argv[] = { "smbwatch", "replay", "--max-pairs", "2000000", "a.json" };
+	const char *dflt[] = { "smbwatch", "replay", "a.json" };
+
+	cr_assert_eq(parse(&o, 5, argv), 0);
+	cr_assert_eq(o.det.max_keys, 2000000);
+	cr_assert_eq(parse(&o, 3, dflt), 0);
+	cr_assert_eq(o.det.max_keys, DET_DEFAULT_MAX_PAIRS);
 }

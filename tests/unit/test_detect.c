@@ -207,13 +207,14 @@ Test(detect, config_defaults)
 	cr_assert_eq(c.nwatch, 0);
 }
 
-/* README: "at most 4000 (account, client) pairs" (detect.h's comment says 10000). */
+/* README: at least a million (account, client) pairs by default. */
 Test(detect, config_default_max_keys)
 {
 	struct det_config c;
 
 	det_config_defaults(&c);
-	cr_assert_eq(c.max_keys, 4000);
+	cr_assert_eq(c.max_keys, DET_DEFAULT_MAX_PAIRS);
+	cr_assert_geq(c.max_keys, 1000000);
 }
 
 /* --- thresholds and windows --- */
@@ -1064,4 +1065,211 @@ Test(detect, max_keys_evicts_the_quietest)
 	cr_assert_eq(s.evicted_keys, 2);
 	cr_assert_eq(s.events, 5);
 	cr_assert_eq(s.findings, 1);
+}
+
+/* Eviction is of the least recently active pair, not the one seen first. */
+Test(detect, max_keys_evicts_least_recently_active)
+{
+	cfg.max_keys = 2;
+	cfg.logon_threshold = 2;
+	start();
+	logon_from(T0, NO_SUCH_USER, ACCT, "10.0.0.1");
+	logon_from(T0 + S(1), NO_SUCH_USER, ACCT, "10.0.0.2");
+	logon_from(T0 + S(2), NO_SUCH_USER, ACCT, "10.0.0.1"); /* opens; 10.0.0.1 is now newest */
+	cr_assert_eq(nrecs, 1);
+	logon_from(T0 + S(3), NO_SUCH_USER, ACCT, "10.0.0.3"); /* evicts 10.0.0.2 */
+	cr_assert_eq(stats().evicted_keys, 1);
+	cr_assert_eq(stats().evicted_findings, 0);
+	logon_from(T0 + S(4), NO_SUCH_USER, ACCT, "10.0.0.2"); /* new again; evicts 10.0.0.1 */
+	cr_assert_eq(nrecs, 2, "10.0.0.1's finding is summarised as it goes");
+	cr_assert_str_eq(recs[1].action, "finding_summary");
+	cr_assert_str_eq(recs[1].f.ip, "10.0.0.1");
+	cr_assert_eq(stats().evicted_findings, 1);
+	cr_assert_eq(stats().pairs, 2);
+}
+
+/* A pair evicted with an open finding is summarised first: no opened finding goes without
+ * its summary. */
+Test(detect, evicted_finding_is_summarised)
+{
+	struct det_stats s;
+
+	cfg.max_keys = 1;
+	start();
+	logon_from(T0, NO_SUCH_USER, ACCT, "10.0.0.1");
+	logon_from(T0 + S(1), NO_SUCH_USER, ACCT, "10.0.0.1");
+	logon_from(T0 + S(2), NO_SUCH_USER, ACCT, "10.0.0.1");
+	cr_assert_eq(nrecs, 1);
+	logon_from(T0 + S(3), NO_SUCH_USER, ACCT, "10.0.0.2");
+	cr_assert_eq(nrecs, 2);
+	cr_assert_str_eq(recs[1].action, "finding_summary");
+	cr_assert_str_eq(recs[1].f.ip, "10.0.0.1");
+	cr_assert_eq(recs[1].f.failed_logons, 3);
+	s = stats();
+	cr_assert_eq(s.evicted_keys, 1);
+	cr_assert_eq(s.evicted_findings, 1);
+	det_finish(det);
+	cr_assert_eq(nrecs, 2, "the evicted finding is not summarised twice");
+}
+
+/* With --all-accounts a pair keeps only its counts until its failed logons reach the
+ * threshold; its finding still names every status (all the same here). */
+Test(detect, compact_pairs_until_near_threshold)
+{
+	cfg.all_accounts = true;
+	cfg.logon_threshold = 4;
+	start();
+	logon_from(T0, WRONG_PASSWORD, "alice", "10.0.0.1");
+	logon_from(T0 + S(1), WRONG_PASSWORD, "bob", "10.0.0.2");
+	cr_assert_eq(stats().pairs, 2);
+	cr_assert_eq(stats().detailed, 0, "one failure each: counts only");
+	logon_from(T0 + S(2), WRONG_PASSWORD, "alice", "10.0.0.1");
+	logon_from(T0 + S(3), WRONG_PASSWORD, "alice", "10.0.0.1");
+	cr_assert_eq(stats().detailed, 0, "one short of 4: counts only");
+	logon_from(T0 + S(4), WRONG_PASSWORD, "alice", "10.0.0.1");
+	cr_assert_eq(stats().detailed, 1, "4: detail, and a finding");
+	cr_assert_eq(nrecs, 1);
+	cr_assert_eq(recs[0].f.failed_logons, 4);
+	cr_assert_eq(recs[0].f.total_failed_logons, 4);
+	cr_assert_eq(recs[0].f.n_logon_statuses, 1);
+	cr_assert_eq(recs[0].f.logon_statuses[0].status, WRONG_PASSWORD);
+	cr_assert_eq(recs[0].f.logon_statuses[0].count, 4);
+	cr_assert_str_eq(recs[0].f.domain, "CORP");
+	cr_assert_str_eq(recs[0].f.workstation, "WS042");
+}
+
+/* A watched account keeps detail from its first failure; a lookup always does. */
+Test(detect, watched_and_lookup_pairs_have_detail)
+{
+	cfg.all_accounts = true;
+	start();
+	logon(T0, WRONG_PASSWORD);
+	cr_assert_eq(stats().detailed, 1);
+	lookup_from(T0, "alice", "10.0.0.9", "apps", "x.dll");
+	cr_assert_eq(stats().detailed, 2);
+}
+
+/* A compact pair's window: more distinct slices than it keeps inline moves it to detail
+ * without losing a count. */
+Test(detect, compact_window_grows)
+{
+	int i;
+
+	cfg.all_accounts = true;
+	cfg.logon_threshold = 100;
+	start();
+	for (i = 0; i < 50; i++) /* one per slice (5 s) */
+		logon_from(T0 + S(5 * i), WRONG_PASSWORD, "alice", IP);
+	cr_assert_eq(nrecs, 0);
+	for (i = 50; i < 100; i++)
+		logon_from(T0 + S(250) + S(i - 49) / 10, WRONG_PASSWORD, "alice", IP);
+	cr_assert_eq(nrecs, 1, "100 failures within 300 s");
+	cr_assert_eq(recs[0].f.failed_logons, 100);
+}
+
+/* Lockout counters are in a hash table: far more accounts than the old fixed 4096, each
+ * counted on its own. */
+Test(detect, lockout_counters_for_many_accounts)
+{
+	char acct[32];
+	int i;
+
+	cfg.all_accounts = true;
+	cfg.lockout_threshold = 5;
+	cfg.logon_threshold = 2;
+	start();
+	for (i = 0; i < 20000; i++) {
+		snprintf(acct, sizeof(acct), "user%05d", i);
+		logon_from(T0 + (uint64_t)i, WRONG_PASSWORD, acct, "10.1.0.1");
+	}
+	cr_assert_eq(stats().accounts, 20000);
+	logon_from(T0 + S(1), WRONG_PASSWORD, "user00000", "10.1.0.2");
+	logon_from(T0 + S(2), WRONG_PASSWORD, "user00000", "10.1.0.2");
+	cr_assert_eq(nrecs, 1);
+	cr_assert_eq(recs[0].f.lockout_remaining, 2, "3 bad passwords of user00000 from 2 clients");
+}
+
+/* Idle lockout counters (no pair names them any more) are bounded too, and counted. */
+Test(detect, idle_accounts_bounded)
+{
+	char acct[32];
+	int i;
+
+	cfg.all_accounts = true;
+	cfg.max_keys = 10;
+	start();
+	for (i = 0; i < 100; i++) {
+		snprintf(acct, sizeof(acct), "user%03d", i);
+		logon_from(T0 + (uint64_t)i, WRONG_PASSWORD, acct, "10.1.0.1");
+	}
+	cr_assert_eq(stats().pairs, 10);
+	cr_assert_eq(stats().evicted_keys, 90);
+	cr_assert_leq(stats().accounts, 20);
+	cr_assert_eq(stats().evicted_accounts, 80);
+}
+
+/* Accounts with nothing to remember are not kept once their pairs are gone. */
+Test(detect, accounts_without_state_are_freed)
+{
+	cfg.all_accounts = true;
+	cfg.max_keys = 1;
+	start();
+	logon_from(T0, NO_SUCH_USER, "alice", "10.1.0.1");
+	logon_from(T0 + 1, NO_SUCH_USER, "bob", "10.1.0.1");
+	cr_assert_eq(stats().accounts, 1, "alice had no bad password to remember");
+	cr_assert_eq(stats().evicted_accounts, 0);
+}
+
+/* An event older than its pair's window (records out of order) is counted in the totals, not
+ * in the window, and dropped slices are counted. */
+Test(detect, out_of_order_event_too_old_for_window)
+{
+	start();
+	logon(T0 + S(1000), NO_SUCH_USER);
+	logon(T0, NO_SUCH_USER);
+	cr_assert_eq(stats().window_dropped, 1);
+	logon(T0 + S(1001), NO_SUCH_USER);
+	cr_assert_eq(nrecs, 0, "two in the window");
+	logon(T0 + S(1002), NO_SUCH_USER);
+	cr_assert_eq(nrecs, 1);
+	cr_assert_eq(recs[0].f.failed_logons, 3);
+	cr_assert_eq(recs[0].f.total_failed_logons, 4);
+}
+
+/* The spray: 100,000 (account, client) pairs, each failing three times within the window,
+ * with --all-accounts: every one is found. */
+static uint64_t spray_opened, spray_summaries;
+
+static void spray_count(void *arg, const struct det_finding *f, const char *action)
+{
+	(void)arg;
+	(void)f;
+	if (!strcmp(action, "finding_opened"))
+		spray_opened++;
+	else if (!strcmp(action, "finding_summary"))
+		spray_summaries++;
+}
+
+Test(detect, spray_of_100000_pairs_all_found, .timeout = 60)
+{
+	char acct[32], ip[32];
+	struct det_stats s;
+	int r, i;
+
+	cfg.all_accounts = true;
+	det = det_new(&cfg, spray_count, NULL);
+	cr_assert_not_null(det);
+	for (r = 0; r < 3; r++)
+		for (i = 0; i < 100000; i++) {
+			snprintf(acct, sizeof(acct), "user%d", i % 40000);
+			snprintf(ip, sizeof(ip), "10.%d.%d.%d", i >> 16, (i >> 8) & 255, i & 255);
+			logon_from(T0 + S(60 * r) + (uint64_t)i, WRONG_PASSWORD, acct, ip);
+		}
+	cr_assert_eq(spray_opened, 100000);
+	det_finish(det);
+	cr_assert_eq(spray_summaries, 100000);
+	s = stats();
+	cr_assert_eq(s.findings, 100000);
+	cr_assert_eq(s.evicted_keys, 0);
+	cr_assert_eq(s.pairs, 100000);
 }

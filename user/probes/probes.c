@@ -119,8 +119,12 @@ static int set_attach(const struct probes *p, struct probe_set *s, const struct 
 		s->links[t] = prog ? bpf_program__attach_uprobe_opts(prog, -1, lib->path, 0, &uopts)
 				   : NULL;
 		if (!s->links[t]) {
-			snprintf(err, errn, "cannot attach to %s in %s: %s", samba_targets[t].symbol,
-				 lib->path, strerror(errno));
+			int e = errno;
+
+			snprintf(err, errn, "cannot attach to %s in %s: %s%s", samba_targets[t].symbol,
+				 lib->path, strerror(e),
+				 e == EACCES || e == EPERM ? " (this kernel may want CAP_SYS_ADMIN to "
+							     "attach uprobes)" : "");
 			return -1;
 		}
 		s->lib[t] = *lib;
@@ -204,8 +208,10 @@ static bool mapped_by_smbd(dev_t dev, ino_t ino)
 		fclose(f);
 		snprintf(path, sizeof(path), "/proc/%s/maps", de->d_name);
 		f = fopen(path, "r");
-		if (!f)
-			continue;
+		if (!f) {
+			found = true; /* cannot tell (smbd changed user; no CAP_SYS_PTRACE): keep */
+			break;
+		}
 		while (!found && fgets(line, sizeof(line), f)) {
 			unsigned int maj, min;
 			unsigned long inode;
