@@ -21,7 +21,8 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: all clean check check-unit check-integration check-integration-4.22 demo bench vmlinux
+.PHONY: all clean check check-unit check-integration check-integration-4.22 demo bench vmlinux \
+	install uninstall
 
 all: $(OUT)/smbwatch $(OUT)/smbsim
 
@@ -57,7 +58,7 @@ $(OUT)/user/probes/probes.o: $(OUT)/smbwatch.skel.h
 
 $(OUT)/smbwatch: $(APP_OBJS) $(LIB_OBJS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -lncurses -o $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -lncurses -o $@
 
 # The client simulator (libsmbclient), for tests, demo and benchmarks.
 SMBCLIENT_CFLAGS := $(shell pkg-config --cflags smbclient 2>/dev/null || echo -I/usr/include/samba-4.0)
@@ -153,8 +154,9 @@ $(OUT)/tests/unit/test_dwarf_layout.o $(OUT)/tests/integration/test_dwarf.o: \
 	CPPFLAGS += -DDWARF_FIXTURE_DIR='"$(abspath $(DWF))"' -DDWARF_VARIANTS_DIR='"$(abspath $(DWV))"'
 $(OUT)/unit-tests $(OUT)/integration-tests: | $(DWARF_FIXTURES)
 
-check-unit: $(OUT)/unit-tests
-	$(OUT)/unit-tests --jobs 2
+check-unit: $(OUT)/unit-tests $(OUT)/smbwatch
+	SMBWATCH=$(CURDIR)/$(OUT)/smbwatch SMBWATCH_MANPAGE=$(CURDIR)/man/smbwatch.8 \
+		$(OUT)/unit-tests --jobs 2
 
 # Integration tests need root (BPF) and run a real smbd; in CI they must run, never skip.
 INTEG_ENV = SMB_LAB=$(CURDIR)/tools/smb-lab SMBSIM=$(CURDIR)/$(OUT)/smbsim \
@@ -192,5 +194,39 @@ $(OUT) $(OUT)/user $(OUT)/tests/unit $(OUT)/tests/integration:
 
 clean:
 	rm -rf $(OUT)
+
+# --- install: what `make` built, and the files that come with it; never builds anything ---
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share/smbwatch
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+SIEM_FILES := elasticsearch/smbwatch-index-template.json filebeat/filebeat.yml \
+	fluent-bit/fluent-bit.conf fluent-bit/parsers.conf rsyslog/smbwatch.conf \
+	schema/smbwatch-records.schema.json sigma/smbwatch_sms_client_token_lockout.yml
+INSTALL ?= install
+
+install:
+	@test -x $(OUT)/smbwatch || { echo "install: build first (make), then install" >&2; exit 1; }
+	$(INSTALL) -D -m 0755 $(OUT)/smbwatch $(DESTDIR)$(SBINDIR)/smbwatch
+	$(INSTALL) -D -m 0644 man/smbwatch.8 $(DESTDIR)$(MANDIR)/man8/smbwatch.8
+	$(INSTALL) -d $(DESTDIR)$(SYSTEMDUNITDIR)
+	sed 's|/usr/sbin/smbwatch|$(SBINDIR)/smbwatch|' contrib/systemd/smbwatch.service \
+		> $(DESTDIR)$(SYSTEMDUNITDIR)/smbwatch.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/smbwatch.service
+	$(INSTALL) -D -m 0644 contrib/default/smbwatch $(DESTDIR)$(SYSCONFDIR)/default/smbwatch
+	$(INSTALL) -D -m 0644 contrib/logrotate.d/smbwatch \
+		$(DESTDIR)$(SYSCONFDIR)/logrotate.d/smbwatch
+	$(INSTALL) -D -m 0644 contrib/bash-completion/smbwatch $(DESTDIR)$(BASHCOMPDIR)/smbwatch
+	for f in $(SIEM_FILES); do \
+		$(INSTALL) -D -m 0644 contrib/$$f $(DESTDIR)$(DATADIR)/$$f || exit 1; done
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/smbwatch $(DESTDIR)$(MANDIR)/man8/smbwatch.8 \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/smbwatch.service $(DESTDIR)$(SYSCONFDIR)/default/smbwatch \
+		$(DESTDIR)$(SYSCONFDIR)/logrotate.d/smbwatch $(DESTDIR)$(BASHCOMPDIR)/smbwatch
+	rm -rf $(DESTDIR)$(DATADIR)
 
 -include $(wildcard $(OUT)/user/*.d $(OUT)/user/*/*.d $(OUT)/tests/*/*.d)
