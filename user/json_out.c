@@ -373,8 +373,8 @@ void json_stats_record(struct jw *w, const struct smbw_ctx *ctx, double interval
 	jw_obj_end(w);
 }
 
-void json_status_record(struct jw *w, const struct smbw_ctx *ctx, const char *action,
-			const struct smbw_stats *st)
+/* A smbwatch.status record's common fields and its event object. */
+static void status_head(struct jw *w, const struct smbw_ctx *ctx, const char *action)
 {
 	common_head(w, ctx, smbw_mono_now_ns());
 	jw_obj_begin(w, "event");
@@ -384,6 +384,12 @@ void json_status_record(struct jw *w, const struct smbw_ctx *ctx, const char *ac
 	jw_str(w, "module", "smbwatch");
 	jw_str(w, "action", action);
 	jw_obj_end(w);
+}
+
+void json_status_record(struct jw *w, const struct smbw_ctx *ctx, const char *action,
+			const struct smbw_stats *st)
+{
+	status_head(w, ctx, action);
 	jw_obj_begin(w, "smbwatch");
 	jw_str(w, "samba_version", ctx->samba_version);
 	if (ctx->samba_libdir)
@@ -606,14 +612,7 @@ void json_finding_record(struct jw *w, const struct smbw_ctx *ctx, const struct 
 void json_status_note(struct jw *w, const struct smbw_ctx *ctx, const char *action,
 		      const struct status_note *n)
 {
-	common_head(w, ctx, smbw_mono_now_ns());
-	jw_obj_begin(w, "event");
-	event_ids(w, ctx);
-	jw_str(w, "kind", "state");
-	jw_str(w, "dataset", "smbwatch.status");
-	jw_str(w, "module", "smbwatch");
-	jw_str(w, "action", action);
-	jw_obj_end(w);
+	status_head(w, ctx, action);
 	if (n->message)
 		jw_str(w, "message", n->message);
 	jw_obj_begin(w, "smbwatch");

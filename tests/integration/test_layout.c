@@ -160,6 +160,17 @@ static void copy_attach_libs(const char *dir)
 		     0);
 }
 
+/* A lab whose smbd loads the attach libraries from a copy in libs (a directory this returns),
+ * and smbwatch tracing it. */
+static void lab_on_copied_libs(char *libs, size_t n)
+{
+	snprintf(libs, n, "%s/libs", test_tmpdir());
+	copy_attach_libs(libs);
+	setenv("SMB_LAB_LIBRARY_PATH", libs, 1);
+	cr_assert_eq(lab_start(&lab, ""), 0);
+	cr_assert_eq(tracer_start(&tr, "--json", true), 0, "smbwatch did not start");
+}
+
 /* Waits up to 2 s (plus slack for the output) for a status record; returns the seconds. */
 static double wait_status(const char *action, double since)
 {
@@ -177,11 +188,7 @@ Test(layout, upgrade_is_followed, .init = setup, .fini = teardown, .timeout = 12
 	double t0, took;
 	int n;
 
-	snprintf(libs, sizeof(libs), "%s/libs", test_tmpdir());
-	copy_attach_libs(libs);
-	setenv("SMB_LAB_LIBRARY_PATH", libs, 1);
-	cr_assert_eq(lab_start(&lab, ""), 0);
-	cr_assert_eq(tracer_start(&tr, "--json", true), 0, "smbwatch did not start");
+	lab_on_copied_libs(libs, sizeof(libs));
 	alice_lookups(&lab, "apps/before.dll");
 	cr_assert(file_has(tr.out, "before.dll", 50), "no event before the upgrade");
 
@@ -219,11 +226,7 @@ Test(layout, untraceable_upgrade_is_loud, .init = setup, .fini = teardown, .time
 	double t0, took;
 	int n;
 
-	snprintf(libs, sizeof(libs), "%s/libs", test_tmpdir());
-	copy_attach_libs(libs);
-	setenv("SMB_LAB_LIBRARY_PATH", libs, 1);
-	cr_assert_eq(lab_start(&lab, ""), 0);
-	cr_assert_eq(tracer_start(&tr, "--json", true), 0, "smbwatch did not start");
+	lab_on_copied_libs(libs, sizeof(libs));
 
 	/* the new "build" no longer exports the SMB2 functions */
 	t0 = now_s();

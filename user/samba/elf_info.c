@@ -206,39 +206,3 @@ int elf_dynamic(const char *path, struct elf_dyn_info *out)
 	elf_close_(&f);
 	return 0;
 }
-
-int elf_runpath(const char *path, char *out, size_t n)
-{
-	struct elf_file f;
-	GElf_Shdr shdr;
-	Elf_Scn *scn;
-	Elf_Data *data;
-	char err[256];
-	size_t i;
-	int ret = -1;
-
-	out[0] = 0;
-	if (elf_open_(path, &f, err, sizeof(err)))
-		return -1;
-	scn = find_section(f.elf, SHT_DYNAMIC, &shdr);
-	if (scn && (data = elf_getdata(scn, NULL)) && shdr.sh_entsize) {
-		for (i = 0; i < shdr.sh_size / shdr.sh_entsize; i++) {
-			GElf_Dyn dyn;
-			const char *s;
-
-			if (!gelf_getdyn(data, (int)i, &dyn))
-				break;
-			if (dyn.d_tag != DT_RUNPATH && dyn.d_tag != DT_RPATH)
-				continue;
-			s = elf_strptr(f.elf, shdr.sh_link, dyn.d_un.d_val);
-			if (s) {
-				snprintf(out, n, "%s", s);
-				ret = 0;
-				if (dyn.d_tag == DT_RUNPATH)
-					break;
-			}
-		}
-	}
-	elf_close_(&f);
-	return ret;
-}

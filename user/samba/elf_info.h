@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* What smbwatch reads from Samba's ELF files with libelf: symbols and their versions,
- * build-ids, and the run path of smbd. */
+ * build-ids, and the dynamic section (DT_NEEDED, run path). */
 #ifndef SMBW_ELF_INFO_H
 #define SMBW_ELF_INFO_H
 #include <stdbool.h>
@@ -17,9 +17,6 @@ int elf_lookup_symbol(const char *path, const char *name, struct elf_sym_info *o
 
 /* The GNU build-id as hex; 0 on success. */
 int elf_build_id(const char *path, char *hex, size_t n);
-
-/* DT_RUNPATH (or DT_RPATH); 0 on success, -1 when the file has none. */
-int elf_runpath(const char *path, char *out, size_t n);
 
 #define ELF_MAX_NEEDED 128
 
