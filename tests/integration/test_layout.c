@@ -87,7 +87,7 @@ Test(layout, names_tested_row, .init = setup, .fini = teardown, .timeout = 60)
 	cr_assert(strstr(text, want), "want '%s' in:\n%s", want, text);
 	/* one line per offset, with the struct, the member and the Samba file */
 	cr_assert(strstr(text, "sa_port "), "%s", text);
-	cr_assert(strstr(text, "tsocket_address_bsd.u.in.sin_port"), "%s", text);
+	cr_assert(strstr(text, "samba_sockaddr.u.in.sin_port"), "%s", text);
 	cr_assert(strstr(text, "auth/common_auth.h"), "%s", text);
 	cr_assert(strstr(text, "attach log_authentication_event in /"), "%s", text);
 	free(text);

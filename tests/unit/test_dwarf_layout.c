@@ -128,7 +128,7 @@ Test(dwarf_layout, fixture_differs_from_every_table_row)
 				      rows[j].series);
 }
 
-/* A struct private to one library (tsocket_address_bsd) is found in another's debug info. */
+/* A struct private to one library (samba_sockaddr) is found in another's debug info. */
 Test(dwarf_layout, searches_every_library_in_any_order)
 {
 	struct result r;
@@ -138,7 +138,7 @@ Test(dwarf_layout, searches_every_library_in_any_order)
 	assert_fixture_offsets(&r);
 	read2(&r, DWARF_FIXTURE_DIR, AUTH_LIB, NULL, NULL);
 	cr_assert_eq(r.rc, -1, "rc %d", r.rc);
-	cr_assert(strstr(r.err, "tsocket_address_bsd.u.sa.sa_family"), "err: %s", r.err);
+	cr_assert(strstr(r.err, "samba_sockaddr.u.sa.sa_family"), "err: %s", r.err);
 }
 
 Test(dwarf_layout, no_debug_info_is_not_an_error)

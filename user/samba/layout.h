@@ -29,15 +29,15 @@ struct samba_target {
 extern const struct samba_target samba_targets[SAMBA_NTARGETS];
 
 /* Functions exported by the library whose debug info defines a struct that the attach
- * libraries' debug info lacks (tsocket_address_bsd is private to lib/tsocket/tsocket_bsd.c,
- * in the sockets library). NULL-terminated. */
+ * libraries' debug info may lack (samba_sockaddr, what a tsocket_address points to, is used
+ * by lib/tsocket/tsocket_bsd.c in the sockets library). NULL-terminated. */
 extern const char *const samba_layout_anchors[];
 
 /* One offset smbwatch reads: a row of layout_fields.def. */
 struct samba_field {
 	const char *group;  /* "auth" or "smb2" */
 	const char *name;   /* the layout field, e.g. "sa_port" */
-	const char *strct;  /* Samba's struct, e.g. "tsocket_address_bsd" */
+	const char *strct;  /* Samba's struct, e.g. "samba_sockaddr" */
 	const char *member; /* member designator, e.g. "u.in.sin_port" */
 	const char *file;   /* the Samba source file that defines the struct */
 	size_t offset;      /* where the field sits in struct samba_offsets */
