@@ -7,9 +7,12 @@ CC ?= cc
 ARCH := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
 
 CFLAGS ?= -g -O2
-CFLAGS += -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE -MMD -MP
+CFLAGS += -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE -MMD -MP $(SAN_CFLAGS)
 CPPFLAGS += -I$(OUT) -Ibpf -Iuser
-LDLIBS := -lbpf -ldw -lelf -lz -ljson-c
+LDLIBS := -lbpf -ldw -lelf -lz -ljson-c -lsimdjson -lstdc++
+CXX ?= g++
+CXXFLAGS ?= -g -O2
+CXXFLAGS += -Wall -Wextra -Werror -std=c++17 -MMD -MP $(SAN_CFLAGS)
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -I. -Ibpf
 
 ifeq ($(V),1)
@@ -21,6 +24,7 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 .DELETE_ON_ERROR:
+.PHONY: check-unit-asan fuzz
 .PHONY: all clean check check-unit check-integration check-integration-4.22 demo bench vmlinux \
 	install uninstall
 
@@ -41,17 +45,27 @@ LIB_SRCS := user/ntstatus.c user/json_out.c user/text_out.c user/utf8.c user/arg
 	    user/record.c user/samba/layout.c user/samba/elf_info.c user/samba/build.c \
 	    user/samba/dwarf_layout.c user/plausible.c \
 	    user/smb_path.c user/session_cache.c user/smb2_record.c user/detect.c \
-	    user/output.c user/replay.c user/top_model.c user/syslog_out.c
+	    user/output.c user/replay.c user/line_reader.c user/top_model.c user/syslog_out.c
 APP_SRCS := user/main.c user/tracer.c user/doctor.c user/preflight.c user/top.c \
 	    user/layout_cmd.c user/privsep.c user/probes/probes.c user/probes/lib_watch.c \
 	    user/probes/monitor.c user/probes/ringbuf.c
-LIB_OBJS := $(LIB_SRCS:user/%.c=$(OUT)/user/%.o)
+# replay's fast JSON path: a small C++ shim over simdjson (user/json_fast.h is its C API)
+LIB_CXX_SRCS := user/json_fast.cc
+LIB_OBJS := $(LIB_SRCS:user/%.c=$(OUT)/user/%.o) $(LIB_CXX_SRCS:user/%.cc=$(OUT)/user/%.o)
 APP_OBJS := $(APP_SRCS:user/%.c=$(OUT)/user/%.o)
 
 $(OUT)/user/%.o: user/%.c | $(OUT)/user
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+# simdjson's westmere kernel on x86-64; replay.c's jf_cpu_ok() checks the CPU has these before
+# use (elsewhere the compiler's own kernel, arm64's NEON for one)
+JF_ARCH := $(if $(filter x86_64,$(shell uname -m)),-msse4.2 -mpclmul)
+$(OUT)/user/%.o: user/%.cc | $(OUT)/user
+	$(call msg,CXX,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CXX) $(CPPFLAGS) $(CXXFLAGS) $(JF_ARCH) -c $< -o $@
 
 # probes.c includes the generated skeleton.
 $(OUT)/user/probes/probes.o: $(OUT)/smbwatch.skel.h
@@ -158,6 +172,48 @@ check-unit: $(OUT)/unit-tests $(OUT)/smbwatch
 	SMBWATCH=$(CURDIR)/$(OUT)/smbwatch SMBWATCH_MANPAGE=$(CURDIR)/man/smbwatch.8 \
 		$(OUT)/unit-tests --jobs 2
 
+# The unit tests again, built with AddressSanitizer and UndefinedBehaviorSanitizer (any report
+# fails), in a build of their own ($(OUT)/asan).
+ASAN_CFLAGS := -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+check-unit-asan: $(OUT)/smbwatch
+	$(MAKE) OUT=$(OUT)/asan SAN_CFLAGS="$(ASAN_CFLAGS)" $(OUT)/asan/unit-tests
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		SMBWATCH=$(CURDIR)/$(OUT)/smbwatch SMBWATCH_MANPAGE=$(CURDIR)/man/smbwatch.8 \
+		$(OUT)/asan/unit-tests --jobs 2
+
+# libFuzzer over replay's input path (tests/fuzz/fuzz_replay.c): line reader, decoder,
+# detector, finding records. `make fuzz` runs it FUZZ_SECONDS (60) from the seed corpus in
+# tests/fuzz/corpus (real records of both formats), new inputs kept in $(OUT)/fuzz/corpus;
+# a crash, a leak or a sanitizer report fails it (the input is left in $(OUT)/fuzz).
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+FUZZ_OBJS := $(LIB_SRCS:user/%.c=$(OUT)/fuzz/user/%.o) \
+	$(LIB_CXX_SRCS:user/%.cc=$(OUT)/fuzz/user/%.o)
+$(OUT)/fuzz/user/%.o: user/%.cc
+	$(call msg,CXX-FUZZ,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG)++ $(CPPFLAGS) -Wall -Wextra -Werror -std=c++17 -MMD -MP $(FUZZ_CFLAGS) $(JF_ARCH) \
+		-c $< -o $@
+$(OUT)/fuzz/user/%.o: user/%.c
+	$(call msg,CC-FUZZ,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(CPPFLAGS) -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE -MMD -MP \
+		$(FUZZ_CFLAGS) -c $< -o $@
+$(OUT)/fuzz/fuzz_replay.o: tests/fuzz/fuzz_replay.c
+	$(call msg,CC-FUZZ,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(CPPFLAGS) -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE $(FUZZ_CFLAGS) \
+		-c $< -o $@
+# linked as C++: the UBSan runtime of the simdjson shim
+$(OUT)/fuzz/fuzz_replay: $(OUT)/fuzz/fuzz_replay.o $(FUZZ_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CLANG)++ $(FUZZ_CFLAGS) -fsanitize=fuzzer $^ $(LDLIBS) -o $@
+fuzz: $(OUT)/fuzz/fuzz_replay
+	mkdir -p $(OUT)/fuzz/corpus
+	cd $(OUT)/fuzz && ./fuzz_replay -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+		-timeout=10 -rss_limit_mb=2048 -print_final_stats=1 corpus $(CURDIR)/tests/fuzz/corpus
+
 # Integration tests need root (BPF) and run a real smbd; in CI they must run, never skip.
 INTEG_ENV = SMB_LAB=$(CURDIR)/tools/smb-lab SMBSIM=$(CURDIR)/$(OUT)/smbsim \
 	SMBWATCH_VALIDATOR=$(CURDIR)/tools/validate-records
@@ -176,7 +232,7 @@ check-integration-4.22: $(OUT)/integration-tests $(OUT)/smbwatch $(OUT)/smbsim
 		SMBWATCH="$(CURDIR)/$(OUT)/smbwatch --smbd $$root/usr/sbin/smbd" \
 		$(OUT)/integration-tests --jobs 1 --filter '$(SMBD_SUITES)'
 
-check: check-unit check-integration check-integration-4.22
+check: check-unit check-unit-asan fuzz check-integration check-integration-4.22
 
 demo: $(OUT)/smbwatch $(OUT)/smbsim
 	tools/demo --no-install
@@ -229,4 +285,5 @@ uninstall:
 		$(DESTDIR)$(SYSCONFDIR)/logrotate.d/smbwatch $(DESTDIR)$(BASHCOMPDIR)/smbwatch
 	rm -rf $(DESTDIR)$(DATADIR)
 
--include $(wildcard $(OUT)/user/*.d $(OUT)/user/*/*.d $(OUT)/tests/*/*.d)
+-include $(wildcard $(OUT)/user/*.d $(OUT)/user/*/*.d $(OUT)/tests/*/*.d $(OUT)/fuzz/user/*.d \
+	$(OUT)/fuzz/user/*/*.d)

@@ -80,6 +80,7 @@ enum {
 	OPT_SMBD,
 	OPT_SMBD_LIBPATH,
 	OPT_MAX_PAIRS,
+	OPT_MAX_LINE,
 };
 
 static const struct argp_option options[] = {
@@ -138,6 +139,8 @@ static const struct argp_option options[] = {
 	{ "lockout-window", OPT_LOCKOUT_WINDOW, "SECONDS", 0,
 	  "The domain's \"reset account lockout counter after\" (1800)", 1 },
 	{ "no-findings", OPT_NO_FINDINGS, NULL, 0, "Live: events only, no detection", 1 },
+	{ "max-line", OPT_MAX_LINE, "BYTES", 0,
+	  "Replay: a longer line is skipped as malformed and counted (1048576)", 1 },
 	{ "max-pairs", OPT_MAX_PAIRS, "N", 0,
 	  "(account, client) pairs the detector keeps; beyond, the least recently active is "
 	  "evicted and counted (1000000)", 1 },
@@ -246,6 +249,14 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			o->det.lockout_window_s = (uint32_t)v;
 		break;
 	}
+	case OPT_MAX_LINE:
+		if (smbw_parse_ulong(arg, 64, 1UL << 30, &v)) {
+			argp_error(state, "invalid --max-line '%s': bytes from 64 to %lu", arg,
+				   1UL << 30);
+			return EINVAL;
+		}
+		o->max_line = v;
+		break;
 	case OPT_MAX_PAIRS:
 		if (smbw_parse_ulong(arg, 1, DET_MAX_MAX_PAIRS, &v)) {
 			argp_error(state, "invalid --max-pairs '%s': a number from 1 to %d", arg,

@@ -37,6 +37,7 @@ struct smbw_opts {
 	bool syslog;               /* --syslog */
 	const char *syslog_target; /* NULL: /dev/log */
 	unsigned long stats_interval_s; /* a smbwatch.stats record this often (60) */
+	unsigned long max_line;    /* replay: longer lines are skipped (1 MiB) */
 	const char *files[256];    /* replay: the files ("-": standard input) */
 	int nfiles;
 };

@@ -1094,7 +1094,8 @@ static void emit(struct detector *d, struct pair *p, const char *action)
 	struct detail *x = p->det;
 	struct det_finding *f = &d->f;
 
-	qsort(x->files, (size_t)x->nfiles, sizeof(x->files[0]), by_count);
+	if (x->nfiles > 1)
+		qsort(x->files, (size_t)x->nfiles, sizeof(x->files[0]), by_count);
 	materialize(d, p);
 	path_search(d, x, f->end_us); /* indices into the sorted table */
 	x->rule_path = f->rule_path;

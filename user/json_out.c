@@ -573,6 +573,8 @@ void json_finding_record(struct jw *w, const struct smbw_ctx *ctx, const struct 
 		jw_obj_begin(w, NULL);
 		jw_str(w, "path", f->files[i].path);
 		jw_str(w, "share", f->files[i].share);
+		if (f->files[i].server[0])
+			jw_str(w, "server", f->files[i].server);
 		jw_u64(w, "count", f->files[i].count);
 		jw_obj_end(w);
 	}

@@ -3,6 +3,9 @@
  * smbwatch.file, smbwatch.tree) and Samba's auth_json_audit lines ({"type":"Authentication",
  * "Authentication":{...}}, also with a "JSON Authentication: " log prefix). */
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdbool.h>
 #include <json-c/json.h>
 #include <stdio.h>
@@ -12,6 +15,8 @@
 #include "detect.h"
 #include "ntstatus.h"
 #include "output.h"
+#include "json_fast.h"
+#include "line_reader.h"
 #include "replay.h"
 
 static int digits(const char *s, int n, int *v)
@@ -116,61 +121,99 @@ static enum replay_kind bad(char *err, size_t n, const char *why)
 	return REPLAY_BAD;
 }
 
-enum replay_kind replay_decode(struct json_object *o, struct det_event *e, char *err, size_t n)
+/* The fields replay reads, from a json-c object (the reference the fast path follows). */
+static void fields_from_jsonc(struct json_object *o, struct rec_fields *f)
 {
-	static char ip[64]; /* e->ip points here until the next call */
-	const char *ds, *ts, *code, *type;
+	struct json_object *a = NULL;
+
+	memset(f, 0, sizeof(*f));
+	f->type = get(o, "type", NULL);
+	f->has_auth = json_object_object_get_ex(o, "Authentication", &a);
+	f->samba_ts = get(o, "timestamp", NULL);
+	f->status = get(a, "status", NULL);
+	f->remote = get(a, "remoteAddress", NULL);
+	f->account = get(a, "clientAccount", NULL);
+	f->domain = get(a, "clientDomain", NULL);
+	f->ws = get(a, "workstation", NULL);
+	f->dataset = get(o, "event", "dataset");
+	f->ts = get(o, "@timestamp", NULL);
+	f->code = get(o, "smbwatch", "nt_status_code");
+	f->user = get(o, "user", "name");
+	f->udomain = get(o, "user", "domain");
+	f->swws = get(o, "smbwatch", "workstation");
+	f->ip = get(o, "source", "ip");
+	f->port = get(o, "source", "port");
+	f->share = get(o, "smbwatch", "share");
+	f->path = get(o, "file", "path");
+	f->unc = get(o, "smbwatch", "unc");
+}
+
+/* The last status name looked up, and its code: a log repeats a few statuses. */
+struct status_cache {
+	char name[64];
+	uint32_t code;
+};
+
+static int status_code(struct status_cache *c, const char *name, uint32_t *code)
+{
+	if (c && c->name[0] && !strcmp(c->name, name)) {
+		*code = c->code;
+		return 0;
+	}
+	if (ntstatus_code(name, code))
+		return -1;
+	if (c && strlen(name) < sizeof(c->name)) {
+		strcpy(c->name, name);
+		c->code = *code;
+	}
+	return 0;
+}
+
+/* What the fields say: an event (strings point into f, the client address into ip), a line
+ * to pass over, or a malformed record (why in err). */
+static enum replay_kind decode_fields(const struct rec_fields *f, struct det_event *e, char *ip,
+				      size_t ipn, struct status_cache *sc, char *err, size_t n)
+{
+	const char *ds = f->dataset;
 
 	memset(e, 0, sizeof(*e));
-	if (!json_object_is_type(o, json_type_object))
-		return bad(err, n, "not a JSON object");
-
-	type = get(o, "type", NULL);
-	if (type) { /* Samba's audit log */
-		struct json_object *a;
-		const char *status;
-
-		if (strcmp(type, "Authentication"))
+	if (f->type) { /* Samba's audit log */
+		if (strcmp(f->type, "Authentication"))
 			return REPLAY_SKIP; /* Authorization, ... */
-		if (!json_object_object_get_ex(o, "Authentication", &a))
+		if (!f->has_auth)
 			return bad(err, n, "Samba audit record without \"Authentication\"");
-		ts = get(o, "timestamp", NULL);
-		status = get(a, "status", NULL);
-		if (!ts || replay_parse_time(ts, &e->ts_us))
+		if (!f->samba_ts || replay_parse_time(f->samba_ts, &e->ts_us))
 			return bad(err, n, "Samba audit record without a valid \"timestamp\"");
-		if (!status || ntstatus_code(status, &e->status))
+		if (!f->status || status_code(sc, f->status, &e->status))
 			return bad(err, n, "Samba audit record with an unknown \"status\"");
-		if (split_samba_address(get(a, "remoteAddress", NULL), ip, sizeof(ip), &e->port))
+		if (split_samba_address(f->remote, ip, ipn, &e->port))
 			return bad(err, n, "Samba audit record without a valid \"remoteAddress\"");
 		e->kind = DET_LOGON;
 		e->ip = ip;
-		e->account = get(a, "clientAccount", NULL);
-		e->domain = get(a, "clientDomain", NULL);
-		e->workstation = get(a, "workstation", NULL);
+		e->account = f->account;
+		e->domain = f->domain;
+		e->workstation = f->ws;
 		if (!e->account)
 			return bad(err, n, "Samba audit record without \"clientAccount\"");
 		return REPLAY_EVENT;
 	}
 
-	ds = get(o, "event", "dataset");
 	if (!ds)
 		return bad(err, n, "neither an smbwatch record (event.dataset) nor a Samba audit "
 				   "record (type)");
 	if (strcmp(ds, "smbwatch.auth") && strcmp(ds, "smbwatch.file") && strcmp(ds, "smbwatch.tree"))
 		return REPLAY_SKIP; /* status, stats and finding records */
-	ts = get(o, "@timestamp", NULL);
-	if (!ts || replay_parse_time(ts, &e->ts_us))
+	if (!f->ts || replay_parse_time(f->ts, &e->ts_us))
 		return bad(err, n, "smbwatch record without a valid \"@timestamp\"");
-	code = get(o, "smbwatch", "nt_status_code");
-	if (!code || strncmp(code, "0x", 2))
+	if (!f->code || strncmp(f->code, "0x", 2))
 		return bad(err, n, "smbwatch record without smbwatch.nt_status_code");
-	e->status = (uint32_t)strtoul(code, NULL, 16);
-	e->account = get(o, "user", "name");
-	e->domain = get(o, "user", "domain");
-	e->workstation = get(o, "smbwatch", "workstation");
-	e->ip = get(o, "source", "ip");
-	if (get(o, "source", "port"))
-		e->port = (uint32_t)strtoul(get(o, "source", "port"), NULL, 10);
+	e->status = (uint32_t)strtoul(f->code, NULL, 16);
+	e->account = f->user;
+	e->domain = f->udomain;
+	e->workstation = f->swws;
+	e->ip = f->ip;
+	if (f->port)
+		e->port = (uint32_t)strtoul(f->port, NULL, 10);
 	if (!e->account || !e->ip)
 		return bad(err, n, "smbwatch record without user.name or source.ip");
 	if (!strcmp(ds, "smbwatch.auth")) {
@@ -179,75 +222,280 @@ enum replay_kind replay_decode(struct json_object *o, struct det_event *e, char 
 	}
 	e->kind = DET_LOOKUP;
 	e->is_tree = !strcmp(ds, "smbwatch.tree");
-	e->share = get(o, "smbwatch", "share");
-	e->path = get(o, "file", "path");
-	e->unc = get(o, "smbwatch", "unc");
+	e->share = f->share;
+	e->path = f->path;
+	e->unc = f->unc;
 	return REPLAY_EVENT;
 }
 
-struct replay_stats {
-	uint64_t lines, events, skipped, malformed;
+enum replay_kind replay_decode(struct json_object *o, struct det_event *e, char *err, size_t n)
+{
+	static char ip[64]; /* e->ip points here until the next call */
+	struct rec_fields f;
+
+	memset(e, 0, sizeof(*e));
+	if (!json_object_is_type(o, json_type_object))
+		return bad(err, n, "not a JSON object");
+	fields_from_jsonc(o, &f);
+	return decode_fields(&f, e, ip, sizeof(ip), NULL, err, n);
+}
+
+static const char *const reason_names[REPLAY_NREASONS] = {
+	[REPLAY_NOT_JSON] = "not_json",
+	[REPLAY_INVALID_JSON] = "invalid_json",
+	[REPLAY_BAD_RECORD] = "bad_record",
+	[REPLAY_TOO_LONG] = "too_long",
+	[REPLAY_NUL_BYTES] = "nul_bytes",
 };
 
-static void replay_stream(FILE *f, const char *name, struct detector *d, struct replay_stats *st)
+const char *replay_reason_name(enum replay_reason r)
 {
-	struct json_tokener *tok = json_tokener_new();
-	char *line = NULL, err[200];
-	size_t cap = 0;
-	ssize_t len;
-	uint64_t lineno = 0;
+	return (unsigned)r < REPLAY_NREASONS ? reason_names[r] : "unknown";
+}
 
-	while ((len = getline(&line, &cap, f)) >= 0) {
-		struct json_object *o;
-		struct det_event e;
-		char *start;
+struct replay_decoder {
+	struct jf_parser *jf;
+	struct json_tokener *tok;
+	struct json_object *o; /* the last line's (json-c path), freed at the next */
+	struct status_cache sc;
+	char ip[64];           /* the last event's client address */
+};
 
-		lineno++;
-		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-			line[--len] = 0;
+struct replay_decoder *replay_decoder_new(void)
+{
+	struct replay_decoder *dec = calloc(1, sizeof(*dec));
+
+	if (dec && (!(dec->tok = json_tokener_new()) ||
+		    (jf_cpu_ok() && !(dec->jf = jf_new())))) {
+		replay_decoder_free(dec);
+		return NULL;
+	}
+	return dec;
+}
+
+void replay_decoder_free(struct replay_decoder *dec)
+{
+	if (!dec)
+		return;
+	json_object_put(dec->o);
+	if (dec->tok)
+		json_tokener_free(dec->tok);
+	if (dec->jf)
+		jf_free(dec->jf);
+	free(dec);
+}
+
+/* json_fast.cc is built for SSE4.2 and PCLMUL (the Makefile's JF_ARCH); this file is not, so
+ * it may ask. */
+bool jf_cpu_ok(void)
+{
+#if defined(__x86_64__)
+	__builtin_cpu_init();
+	return __builtin_cpu_supports("sse4.2") && __builtin_cpu_supports("pclmul");
+#else
+	return true;
+#endif
+}
+
+/* The reference path: json-c parses the line, and says what is wrong with it. */
+static enum replay_kind decode_jsonc(struct replay_decoder *dec, const char *start, size_t jlen,
+				     struct det_event *e, char *err, size_t n,
+				     enum replay_reason *why)
+{
+	enum json_tokener_error je;
+	struct rec_fields f;
+
+	json_tokener_reset(dec->tok);
+	dec->o = json_tokener_parse_ex(dec->tok, start, (int)jlen);
+	je = json_tokener_get_error(dec->tok);
+	if (!dec->o || je != json_tokener_success ||
+	    json_tokener_get_parse_end(dec->tok) != jlen) {
+		*why = REPLAY_INVALID_JSON;
+		snprintf(err, n, "not JSON (%s)",
+			 dec->o			       ? "text after the object"
+			 : je == json_tokener_continue ? "the object is cut short"
+						       : json_tokener_error_desc(je));
+		return REPLAY_BAD;
+	}
+	*why = REPLAY_BAD_RECORD;
+	if (!json_object_is_type(dec->o, json_type_object))
+		return bad(err, n, "not a JSON object");
+	fields_from_jsonc(dec->o, &f);
+	return decode_fields(&f, e, dec->ip, sizeof(dec->ip), &dec->sc, err, n);
+}
+
+enum replay_kind replay_decode_line(struct replay_decoder *dec, const char *line, size_t len,
+				    struct det_event *e, char *err, size_t n,
+				    enum replay_reason *why)
+{
+	const char *start = memchr(line, '{', len); /* "JSON Authentication: {...}" */
+	struct rec_fields f;
+	size_t jlen;
+
+	json_object_put(dec->o);
+	dec->o = NULL;
+	memset(e, 0, sizeof(*e));
+	if (!start) {
+		*why = REPLAY_NOT_JSON;
+		snprintf(err, n, "not JSON");
+		return REPLAY_BAD;
+	}
+	jlen = len - (size_t)(start - line);
+	if (jlen > INT32_MAX) {
+		*why = REPLAY_TOO_LONG;
+		snprintf(err, n, "line too long");
+		return REPLAY_BAD;
+	}
+	if (dec->jf && jf_fields(dec->jf, start, jlen, &f) == JF_OK) {
+		*why = REPLAY_BAD_RECORD;
+		return decode_fields(&f, e, dec->ip, sizeof(dec->ip), &dec->sc, err, n);
+	}
+	return decode_jsonc(dec, start, jlen, e, err, n, why);
+}
+
+const char *replay_input_refused(const char *path)
+{
+	struct stat st;
+
+	if (!strcmp(path, "-"))
+		return NULL;
+	if (stat(path, &st))
+		return strerror(errno);
+	if (S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode))
+		return NULL;
+	return S_ISDIR(st.st_mode)  ? "a directory, not a log file" :
+	       S_ISCHR(st.st_mode)  ? "a character device, not a log file" :
+	       S_ISBLK(st.st_mode)  ? "a block device, not a log file" :
+	       S_ISSOCK(st.st_mode) ? "a socket, not a log file" :
+				      "not a regular file";
+}
+
+struct replay_stats {
+	uint64_t lines, events, skipped, malformed, out_of_order;
+	uint64_t malformed_by[REPLAY_NREASONS];
+};
+
+static void malformed(struct replay_stats *st, const char *name, uint64_t lineno,
+		      enum replay_reason why, const char *err)
+{
+	fprintf(stderr, "smbwatch: %s:%llu: %s, skipped\n", name, (unsigned long long)lineno, err);
+	st->malformed++;
+	st->malformed_by[why]++;
+}
+
+/* One input of a replay: its reader, its decoder and the next event it has (the head). */
+struct input {
+	const char *name;
+	int fd;
+	struct line_reader lr;
+	struct replay_decoder *dec;
+	struct det_event ev; /* strings valid until the decoder's next line */
+	uint64_t last_ts;    /* of the event before, for out-of-order counting */
+	unsigned idx;        /* order on the command line: ties go to the earlier file */
+	bool failed;
+};
+
+/* Reads in until its next event (true), or the end of it (false). */
+static bool input_next(struct input *in, struct replay_stats *st)
+{
+	struct lr_seg seg;
+	char err[200];
+	int got;
+
+	while ((got = lr_next(&in->lr, &seg)) > 0) {
+		enum replay_reason why;
+		size_t len = seg.len;
+
+		if (seg.kind == LR_TOO_LONG) {
+			st->lines++;
+			snprintf(err, sizeof(err), "longer than %zu bytes (--max-line)",
+				 in->lr.max_line);
+			malformed(st, in->name, seg.lineno, REPLAY_TOO_LONG, err);
+			continue;
+		}
+		if (seg.kind == LR_NUL_RUN) {
+			st->lines++;
+			malformed(st, in->name, seg.lineno, REPLAY_NUL_BYTES, "NUL bytes");
+			continue;
+		}
+		while (len > 0 && seg.text[len - 1] == '\r')
+			len--;
 		if (!len)
 			continue;
 		st->lines++;
-		start = strchr(line, '{'); /* Samba's debug log: "JSON Authentication: {...}" */
-		if (!start) {
-			fprintf(stderr, "smbwatch: %s:%llu: not JSON, skipped\n", name,
-				(unsigned long long)lineno);
-			st->malformed++;
-			continue;
-		}
-		json_tokener_reset(tok);
-		o = json_tokener_parse_ex(tok, start, (int)(len - (start - line)));
-		if (!o || json_tokener_get_error(tok) != json_tokener_success ||
-		    tok->char_offset != (int)(len - (start - line))) {
-			enum json_tokener_error je = json_tokener_get_error(tok);
-
-			fprintf(stderr, "smbwatch: %s:%llu: not JSON (%s), skipped\n", name,
-				(unsigned long long)lineno,
-				o			       ? "text after the object"
-				: je == json_tokener_continue ? "the object is cut short"
-							       : json_tokener_error_desc(je));
-			json_object_put(o);
-			st->malformed++;
-			continue;
-		}
-		switch (replay_decode(o, &e, err, sizeof(err))) {
+		switch (replay_decode_line(in->dec, seg.text, len, &in->ev, err, sizeof(err),
+					   &why)) {
 		case REPLAY_EVENT:
 			st->events++;
-			det_feed(d, &e);
-			break;
+			if (in->ev.ts_us < in->last_ts)
+				st->out_of_order++; /* a clock step: fed anyway */
+			in->last_ts = in->ev.ts_us;
+			return true;
 		case REPLAY_SKIP:
 			st->skipped++;
 			break;
 		case REPLAY_BAD:
-			fprintf(stderr, "smbwatch: %s:%llu: %s, skipped\n", name,
-				(unsigned long long)lineno, err);
-			st->malformed++;
+			malformed(st, in->name, seg.lineno, why, err);
 			break;
 		}
-		json_object_put(o);
 	}
-	free(line);
-	json_tokener_free(tok);
+	if (got < 0) {
+		fprintf(stderr, "smbwatch: cannot read %s: %s\n", in->name, strerror(in->lr.err));
+		in->failed = true;
+	}
+	return false;
+}
+
+/* A min-heap of inputs by their head event's time (then command-line order). */
+static bool earlier(const struct input *a, const struct input *b)
+{
+	return a->ev.ts_us != b->ev.ts_us ? a->ev.ts_us < b->ev.ts_us : a->idx < b->idx;
+}
+
+static void sift_down(struct input **h, size_t n, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, m = i;
+		struct input *t;
+
+		if (l < n && earlier(h[l], h[m]))
+			m = l;
+		if (l + 1 < n && earlier(h[l + 1], h[m]))
+			m = l + 1;
+		if (m == i)
+			return;
+		t = h[i];
+		h[i] = h[m];
+		h[m] = t;
+		i = m;
+	}
+}
+
+/* Feeds the detector every input's events merged in time order (a k-way merge on
+ * @timestamp): with logs of several servers, one client's failures on all of them are one
+ * finding, counted in the order they happened. Within one input, records stay in file order
+ * relative to each other; one earlier than the one before it is counted (out_of_order). */
+static void replay_merge(struct input *in, size_t n, struct detector *d, struct replay_stats *st)
+{
+	struct input **h = calloc(n ? n : 1, sizeof(*h));
+	size_t nh = 0, i;
+
+	if (!h) {
+		fprintf(stderr, "smbwatch: out of memory\n");
+		return;
+	}
+	for (i = 0; i < n; i++)
+		if (input_next(&in[i], st))
+			h[nh++] = &in[i];
+	for (i = nh / 2; i-- > 0;)
+		sift_down(h, nh, i);
+	while (nh) {
+		det_feed(d, &h[0]->ev);
+		if (!input_next(h[0], st))
+			h[0] = h[--nh];
+		sift_down(h, nh, 0);
+	}
+	free(h);
 }
 
 int replay_run(const struct smbw_opts *o)
@@ -259,7 +507,8 @@ int replay_run(const struct smbw_opts *o)
 	struct det_stats ds;
 	double cpu_s, elapsed;
 	uint64_t rss_kb, t0 = smbw_mono_now_ns();
-	int i, ret = 0;
+	struct input *in = NULL;
+	int i, nin = 0, ret = 0;
 
 	smbw_ctx_init(&ctx);
 	output_init(&out, o->json, &ctx);
@@ -268,19 +517,54 @@ int replay_run(const struct smbw_opts *o)
 		fprintf(stderr, "smbwatch: out of memory\n");
 		return 1;
 	}
-	for (i = 0; i < o->nfiles; i++) {
-		const char *name = o->files[i];
-		FILE *f = strcmp(name, "-") ? fopen(name, "r") : stdin;
+	for (i = 0; i < o->nfiles; i++) { /* refused inputs: nothing is replayed */
+		const char *why = replay_input_refused(o->files[i]);
 
-		if (!f) {
-			fprintf(stderr, "smbwatch: cannot read %s: %s\n", name, strerror(errno));
+		if (why && errno != ENOENT && errno != EACCES) {
+			fprintf(stderr, "smbwatch: %s: %s\n", o->files[i], why);
+			ret = 1;
+		}
+	}
+	if (ret)
+		goto out;
+	in = calloc((size_t)o->nfiles, sizeof(*in));
+	if (!in) {
+		fprintf(stderr, "smbwatch: out of memory\n");
+		ret = 1;
+		goto out;
+	}
+	for (i = 0; i < o->nfiles; i++) {
+		struct input *x = &in[nin];
+
+		x->name = strcmp(o->files[i], "-") ? o->files[i] : "(stdin)";
+		x->fd = strcmp(o->files[i], "-") ? open(o->files[i], O_RDONLY | O_CLOEXEC) : 0;
+		if (x->fd < 0) {
+			fprintf(stderr, "smbwatch: cannot read %s: %s\n", o->files[i],
+				strerror(errno));
 			ret = 1;
 			continue;
 		}
-		replay_stream(f, strcmp(name, "-") ? name : "(stdin)", d, &st);
-		if (f != stdin)
-			fclose(f);
+		x->idx = (unsigned)i;
+		x->dec = replay_decoder_new();
+		if (!x->dec || lr_init(&x->lr, x->fd, o->max_line)) {
+			fprintf(stderr, "smbwatch: out of memory\n");
+			replay_decoder_free(x->dec);
+			if (x->fd)
+				close(x->fd);
+			ret = 1;
+			continue;
+		}
+		nin++;
 	}
+	replay_merge(in, nin, d, &st);
+	for (i = 0; i < nin; i++) {
+		ret |= in[i].failed;
+		lr_free(&in[i].lr);
+		replay_decoder_free(in[i].dec);
+		if (in[i].fd)
+			close(in[i].fd);
+	}
+	free(in);
 	det_finish(d);
 	det_get_stats(d, &ds);
 	smbw_self_usage(&cpu_s, &rss_kb);
@@ -299,6 +583,12 @@ int replay_run(const struct smbw_opts *o)
 		jw_u64(&out.jw, "events", st.events);
 		jw_u64(&out.jw, "skipped", st.skipped);
 		jw_u64(&out.jw, "malformed", st.malformed);
+		jw_obj_begin(&out.jw, "malformed_by");
+		for (i = 0; i < REPLAY_NREASONS; i++)
+			jw_u64(&out.jw, replay_reason_name(i), st.malformed_by[i]);
+		jw_obj_end(&out.jw);
+		jw_u64(&out.jw, "out_of_order", st.out_of_order);
+		jw_u64(&out.jw, "inputs", (uint64_t)o->nfiles);
 		jw_u64(&out.jw, "findings", ds.findings);
 		jw_u64(&out.jw, "finding_updates", ds.updates);
 		jw_u64(&out.jw, "detector_evictions", ds.evicted_keys);
@@ -313,11 +603,22 @@ int replay_run(const struct smbw_opts *o)
 		output_jw(&out);
 	} else {
 		fprintf(stderr, "smbwatch: replayed %llu line(s): %llu event(s), %llu passed over, "
-				"%llu malformed; %llu finding(s); %.2f s, peak RSS %llu KiB\n",
+				"%llu malformed; %llu finding(s); %llu pair(s) evicted; %.2f s, "
+				"peak RSS %llu KiB\n",
 			(unsigned long long)st.lines, (unsigned long long)st.events,
 			(unsigned long long)st.skipped, (unsigned long long)st.malformed,
-			(unsigned long long)ds.findings, elapsed, (unsigned long long)rss_kb);
+			(unsigned long long)ds.findings, (unsigned long long)ds.evicted_keys, elapsed,
+			(unsigned long long)rss_kb);
+		if (st.out_of_order)
+			fprintf(stderr, "smbwatch: %llu record(s) earlier than the one before them in "
+					"their file (fed in file order)\n",
+				(unsigned long long)st.out_of_order);
+		for (i = 0; i < REPLAY_NREASONS; i++)
+			if (st.malformed_by[i])
+				fprintf(stderr, "smbwatch: malformed: %llu %s\n",
+					(unsigned long long)st.malformed_by[i], replay_reason_name(i));
 	}
+out:
 	det_free(d);
 	output_free(&out);
 	return ret || out.broken ? 1 : 0;

@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Several servers in one replay: `smbwatch replay a.json b.json` merges the files in
+ * @timestamp order, so a client that walks its PATH over two file servers and fails its
+ * logons on both is one finding, naming both servers' UNC paths, with one lockout countdown.
+ * Records out of order within a file are fed in file order and counted. */
+#include <criterion/criterion.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "args.h"
+#include "replay.h"
+
+static char dir[] = "/tmp/smbwatch-merge-XXXXXX";
+
+static void setup(void)
+{
+	cr_assert_not_null(mkdtemp(dir));
+}
+
+static void teardown(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	cr_assert_eq(system(cmd), 0);
+}
+
+TestSuite(replay_merge, .init = setup, .fini = teardown);
+
+/* smbwatch's record of a failed open of share\path on server at 20:52:sec. */
+static void file_rec(FILE *f, const char *server, int sec, const char *share, const char *dirs,
+		     const char *name)
+{
+	fprintf(f,
+		"{\"@timestamp\":\"2026-11-23T20:52:%02d.000000Z\",\"event\":{\"kind\":\"event\","
+		"\"dataset\":\"smbwatch.file\",\"module\":\"smbwatch\",\"action\":\"open\","
+		"\"outcome\":\"failure\"},\"user\":{\"name\":\"SMSCliToknAcct&\",\"domain\":"
+		"\"CORP\"},\"source\":{\"ip\":\"10.0.0.5\",\"port\":50000},\"host\":{\"name\":"
+		"\"%s\"},\"file\":{\"path\":\"%s%s%s\",\"name\":\"%s\"},\"smbwatch\":{\"share\":"
+		"\"%s\",\"unc\":\"\\\\\\\\%s\\\\%s%s%s\\\\%s\",\"workstation\":\"WS042\","
+		"\"nt_status\":\"NT_STATUS_OBJECT_NAME_NOT_FOUND\",\"nt_status_code\":"
+		"\"0xc0000034\",\"smb2_command\":\"CREATE\"}}\n",
+		sec, server, dirs, dirs[0] ? "/" : "", name, name, share, server, share,
+		dirs[0] ? "\\\\" : "", dirs, name);
+}
+
+/* Samba's audit line of a wrong password at 20:52:sec. */
+static void logon_rec(FILE *f, int sec)
+{
+	fprintf(f,
+		"  JSON Authentication: {\"timestamp\": \"2026-11-23T20:52:%02d.000000+0000\", "
+		"\"type\": \"Authentication\", \"Authentication\": {\"status\": "
+		"\"NT_STATUS_WRONG_PASSWORD\", \"remoteAddress\": \"ipv4:10.0.0.5:5%04d\", "
+		"\"clientDomain\": \"CORP\", \"clientAccount\": \"SMSCliToknAcct&\", "
+		"\"workstation\": \"WS042\"}}\n",
+		sec, sec);
+}
+
+/* Runs replay --json over the files; returns the records (NULL-terminated). */
+static struct json_object **replay(const char **files, int nfiles, const char *extra)
+{
+	const char *argv[16] = { "smbwatch", "replay", "--json", "--lockout-threshold", "5" };
+	char out[600], *line = NULL;
+	struct json_object **r = calloc(256, sizeof(*r));
+	int argc = 5, i, n = 0, saved = dup(1);
+	struct smbw_opts o;
+	size_t cap = 0;
+	FILE *f;
+
+	if (extra)
+		argv[argc++] = extra;
+	for (i = 0; i < nfiles; i++)
+		argv[argc++] = files[i];
+	cr_assert_eq(smbw_parse_args(argc, (char **)argv, &o, true), 0);
+	snprintf(out, sizeof(out), "%s/out.json", dir);
+	fflush(stdout);
+	cr_assert_not_null(freopen(out, "w", stdout));
+	cr_assert_eq(replay_run(&o), 0);
+	fflush(stdout);
+	dup2(saved, 1);
+	close(saved);
+	f = fopen(out, "r");
+	cr_assert_not_null(f);
+	while (getline(&line, &cap, f) > 0 && n < 255) {
+		r[n] = json_tokener_parse(line);
+		cr_assert_not_null(r[n], "%s", line);
+		n++;
+	}
+	free(line);
+	fclose(f);
+	return r;
+}
+
+static const char *get(struct json_object *o, const char *path)
+{
+	char buf[256], *save = NULL, *k;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (k = strtok_r(buf, ".", &save); k && o; k = strtok_r(NULL, ".", &save))
+		if (!json_object_object_get_ex(o, k, &o))
+			return NULL;
+	return o ? json_object_get_string(o) : NULL;
+}
+
+static void free_records(struct json_object **r)
+{
+	int i;
+
+	for (i = 0; r[i]; i++)
+		json_object_put(r[i]);
+	free(r);
+}
+
+Test(replay_merge, two_servers_one_finding)
+{
+	char a[600], b[600];
+	const char *files[2] = { a, b };
+	struct json_object **r, *dirs, *summary = NULL;
+	int i, opened = 0, found1 = 0, found2 = 0;
+	FILE *fa, *fb;
+	const char *d;
+
+	snprintf(a, sizeof(a), "%s/filesrv1.json", dir);
+	snprintf(b, sizeof(b), "%s/filesrv2.json", dir);
+	fa = fopen(a, "w");
+	fb = fopen(b, "w");
+	cr_assert(fa && fb);
+	/* the PATH walk: apps on FILESRV1, then tools on FILESRV2, then apps\bin on FILESRV1 */
+	file_rec(fa, "FILESRV1", 1, "apps", "", "cwcsp.dll");
+	file_rec(fb, "FILESRV2", 2, "tools", "", "cwcsp.dll");
+	file_rec(fa, "FILESRV1", 3, "apps", "bin", "cwcsp.dll");
+	/* one wrong password on each server: one countdown, as the domain controller counts */
+	logon_rec(fa, 4);
+	logon_rec(fb, 5);
+	fclose(fa);
+	fclose(fb);
+
+	r = replay(files, 2, NULL);
+	for (i = 0; r[i]; i++) {
+		const char *act = get(r[i], "event.action");
+
+		if (act && !strcmp(act, "finding_opened"))
+			opened++;
+		if (act && !strcmp(act, "finding_summary"))
+			summary = r[i];
+	}
+	cr_assert_eq(opened, 1, "one client, one finding, whatever the server");
+	cr_assert_not_null(summary);
+	cr_assert_str_eq(get(summary, "source.ip"), "10.0.0.5");
+	cr_assert_str_eq(get(summary, "smbwatch.finding.path_search.file"), "cwcsp.dll");
+	cr_assert(json_object_object_get_ex(summary, "smbwatch", &dirs));
+	cr_assert(json_object_object_get_ex(dirs, "finding", &dirs));
+	cr_assert(json_object_object_get_ex(dirs, "path_search", &dirs));
+	cr_assert(json_object_object_get_ex(dirs, "directories", &dirs));
+	for (i = 0; i < (int)json_object_array_length(dirs); i++) {
+		d = json_object_get_string(json_object_array_get_idx(dirs, (size_t)i));
+		found1 += !strcmp(d, "\\\\FILESRV1\\apps") || !strcmp(d, "\\\\FILESRV1\\apps\\bin");
+		found2 += !strcmp(d, "\\\\FILESRV2\\tools");
+	}
+	cr_assert_eq(found1, 2, "%s", get(summary, "message"));
+	cr_assert_eq(found2, 1, "%s", get(summary, "message"));
+	cr_assert_not_null(strstr(get(summary, "message"), "\\\\FILESRV2\\tools"), "%s",
+			   get(summary, "message"));
+	cr_assert_not_null(strstr(get(summary, "message"), "\\\\FILESRV1\\apps\\bin"));
+	cr_assert_str_eq(get(summary, "smbwatch.finding.lockout_remaining"), "3",
+			 "two bad passwords, one on each server");
+	cr_assert_str_eq(get(summary, "smbwatch.finding.total_failed_logons"), "2");
+	cr_assert_str_eq(get(summary, "smbwatch.finding.total_failed_lookups"), "3");
+	/* and each file names its server */
+	cr_assert(json_object_object_get_ex(summary, "smbwatch", &dirs));
+	cr_assert(json_object_object_get_ex(dirs, "finding", &dirs));
+	cr_assert(json_object_object_get_ex(dirs, "files", &dirs));
+	found1 = found2 = 0;
+	for (i = 0; i < (int)json_object_array_length(dirs); i++) {
+		d = get(json_object_array_get_idx(dirs, (size_t)i), "server");
+		found1 += d && !strcmp(d, "FILESRV1");
+		found2 += d && !strcmp(d, "FILESRV2");
+	}
+	cr_assert_eq(found1, 2);
+	cr_assert_eq(found2, 1);
+	free_records(r);
+}
+
+/* File after file would see FILESRV2's records after all of FILESRV1's: merged, the finding
+ * opens at the third lookup in time, on FILESRV1, and ends at the last event in time. */
+Test(replay_merge, merged_in_time_order)
+{
+	char a[600], b[600];
+	const char *files[2] = { a, b };
+	struct json_object **r;
+	FILE *fa, *fb;
+	int i;
+
+	snprintf(a, sizeof(a), "%s/a.json", dir);
+	snprintf(b, sizeof(b), "%s/b.json", dir);
+	fa = fopen(a, "w");
+	fb = fopen(b, "w");
+	cr_assert(fa && fb);
+	file_rec(fa, "FILESRV1", 10, "apps", "", "x.dll");
+	file_rec(fa, "FILESRV1", 30, "apps", "bin", "x.dll");
+	file_rec(fa, "FILESRV1", 50, "apps", "lib", "x.dll");
+	file_rec(fb, "FILESRV2", 20, "tools", "", "x.dll");
+	file_rec(fb, "FILESRV2", 40, "tools", "bin", "x.dll");
+	fclose(fa);
+	fclose(fb);
+	r = replay(files, 2, NULL);
+	for (i = 0; r[i]; i++)
+		if (!strcmp(get(r[i], "event.action") ?: "", "finding_opened"))
+			break;
+	cr_assert_not_null(r[i]);
+	cr_assert_str_eq(get(r[i], "event.end"), "2026-11-23T20:52:30.000000Z",
+			 "the third lookup in time is FILESRV1's at :30");
+	free_records(r);
+}
+
+Test(replay_merge, out_of_order_within_a_file_is_counted)
+{
+	char a[600];
+	const char *files[1] = { a };
+	struct json_object **r;
+	FILE *fa;
+	int i;
+
+	snprintf(a, sizeof(a), "%s/stepped.json", dir);
+	fa = fopen(a, "w");
+	cr_assert_not_null(fa);
+	logon_rec(fa, 30);
+	logon_rec(fa, 10); /* the clock stepped back */
+	logon_rec(fa, 40);
+	fclose(fa);
+	r = replay(files, 1, NULL);
+	for (i = 0; r[i + 1]; i++)
+		;
+	cr_assert_str_eq(get(r[i], "event.action"), "replayed");
+	cr_assert_str_eq(get(r[i], "smbwatch.out_of_order"), "1");
+	cr_assert_str_eq(get(r[i], "smbwatch.events"), "3");
+	cr_assert_str_eq(get(r[i], "smbwatch.findings"), "1", "all three in the window");
+	free_records(r);
+}
