@@ -36,6 +36,48 @@ struct {
 	__type(value, __u64);
 } success_opens SEC(".maps");
 
+/* Who a share connection belongs to, read once per (smbd process, tcon) instead of on every
+ * failed request: the addresses, the session's account and domain, the share. An entry is
+ * good while its epoch is its process's: every tree connect and every logon in that process
+ * moves the epoch on, so a tcon pointer that smbd frees and reuses is read afresh. */
+struct ident_key {
+	__u32 pid;
+	__u32 pad;
+	__u64 tcon;
+};
+
+struct ident {
+	__u32 epoch;
+	__u32 flags; /* SMBW_F_TRUNC_ACCOUNT/DOMAIN/SHARE, SMBW_F_NO_REMOTE as first read */
+	struct smbw_addr local;
+	struct smbw_addr remote;
+	char account[SMBW_NAME_LEN];
+	char domain[SMBW_NAME_LEN];
+	char share[SMBW_SHARE_LEN];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct ident_key);
+	__type(value, struct ident);
+} ident_cache SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, __u32);
+} pid_epoch SEC(".maps");
+
+/* Room to build an ident: too big for the BPF stack. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ident);
+} ident_scratch SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, SMBW_CNT_MAX);
@@ -49,6 +91,25 @@ static __always_inline void count(__u32 which)
 
 	if (v)
 		*v += 1;
+}
+
+static __always_inline __u32 epoch_of(__u32 pid)
+{
+	__u32 *e = bpf_map_lookup_elem(&pid_epoch, &pid);
+
+	return e ? *e : 0;
+}
+
+/* A tree connect or a logon in this process: every cached identity of it is stale. */
+static __always_inline void epoch_bump(void)
+{
+	__u32 pid = bpf_get_current_pid_tgid() >> 32, one = 1, *e;
+
+	e = bpf_map_lookup_elem(&pid_epoch, &pid);
+	if (e)
+		__sync_fetch_and_add(e, 1);
+	else
+		bpf_map_update_elem(&pid_epoch, &pid, &one, BPF_ANY);
 }
 
 static __always_inline void submit(void *e)
@@ -133,6 +194,7 @@ int BPF_KPROBE(log_authentication_event, void *msg_ctx, void *lp_ctx, void *star
 	count(SMBW_CNT_HIT_AUTH);
 	if (!ui || !is_smbd())
 		return 0;
+	epoch_bump(); /* a new session may reuse a freed one's memory */
 
 	if (filter_local_port) {
 		if (read_tsocket_addr(&local, read_ptr(ui, auth_layout.ui_local_host)) ||
@@ -213,10 +275,16 @@ static __always_inline void read_session_account(struct smbw_smb2_event *e,
 		 SMBW_F_TRUNC_DOMAIN);
 }
 
-static __always_inline struct smbw_smb2_event *smb2_event_new(__u32 status, __u16 opcode)
+/* A new event: the whole struct when full, else the short record (see SMBW_SMALL_PATH). */
+static __always_inline struct smbw_smb2_event *smb2_event_new(__u32 status, __u16 opcode,
+							      const bool full)
 {
-	struct smbw_smb2_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	struct smbw_smb2_event *e;
 
+	if (full)
+		e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	else
+		e = bpf_ringbuf_reserve(&events, SMBW_SMB2_SMALL_SIZE, 0);
 	if (!e) {
 		count(SMBW_CNT_DROPPED);
 		return NULL;
@@ -237,47 +305,39 @@ static __always_inline struct smbw_smb2_event *smb2_event_new(__u32 status, __u1
 	e->account[0] = 0;
 	e->domain[0] = 0;
 	e->share[0] = 0;
-	e->dir[0] = 0;
+	if (full)
+		e->dir[0] = 0;
 	return e;
 }
 
-/* Copies a UTF-16LE name of len bytes from the request, bounded for the verifier. */
+/* Copies a UTF-16LE name of len bytes from the request into cap bytes of path (cap a power
+ * of two), bounded for the verifier. */
 static __always_inline void read_wire_name(struct smbw_smb2_event *e, const void *src, __u32 len,
-					   __u64 avail)
+					   __u64 avail, const __u32 cap)
 {
 	__u32 n = len;
 
 	e->path_wire = len;
 	if (n > avail)
 		n = avail;
-	if (n > SMBW_PATH_LEN - 2) {
-		n = SMBW_PATH_LEN - 2;
+	if (n > cap - 2) {
+		n = cap - 2;
 		e->flags |= SMBW_F_TRUNC_PATH;
 	}
-	n &= SMBW_PATH_LEN - 2; /* even, and provably below the buffer's size */
+	n &= cap - 2; /* even, and provably below the room reserved */
 	if (n && src && !bpf_probe_read_user(e->path, n, src))
 		e->path_bytes = n;
 }
 
-/* Fills an event from a request: addresses, account, share, and the name it asked for. */
-static __always_inline bool smb2_fill(struct smbw_smb2_event *e, const void *req,
-				      const struct smb2_req_view *v)
+/* The connection's addresses, the session's account and domain, the share: read from smbd. */
+static __always_inline void read_identity(struct smbw_smb2_event *e, const void *req,
+					  const void *tcon)
 {
 	const void *xconn = read_ptr(req, smb2_layout.req_xconn);
-	const void *tcon = read_ptr(req, smb2_layout.req_tcon);
-	__u32 hdr_flags = 0;
-	__u16 len = 0;
 
 	read_tsocket_addr(&e->local, read_ptr(xconn, smb2_layout.xconn_local));
-	if (filter_local_port && e->local.port != filter_local_port)
-		return false;
 	if (read_tsocket_addr(&e->remote, read_ptr(xconn, smb2_layout.xconn_remote)))
 		e->flags |= SMBW_F_NO_REMOTE;
-	bpf_probe_read_user(&e->mid, sizeof(e->mid), v->hdr + 24);
-	bpf_probe_read_user(&hdr_flags, sizeof(hdr_flags), v->hdr + 16);
-	if (hdr_flags & 0x10000000) /* SMB2_FLAGS_DFS_OPERATIONS */
-		e->flags |= SMBW_F_DFS;
-
 	if (tcon) {
 		const void *global = read_ptr(tcon, smb2_layout.tcon_global);
 		const void *conn = read_ptr(tcon, smb2_layout.tcon_compat);
@@ -292,25 +352,82 @@ static __always_inline bool smb2_fill(struct smbw_smb2_event *e, const void *req
 
 		read_session_account(e, read_ptr(global, smb2_layout.session_global_auth));
 	}
+}
 
-	switch (v->opcode) {
-	case SMBW_SMB2_CREATE: /* NameLength at body+0x2e; the name is the dynamic part */
-		bpf_probe_read_user(&len, 2, v->body + 0x2e);
-		read_wire_name(e, v->dyn, len, v->dyn_len);
-		break;
-	case SMBW_SMB2_TREE_CONNECT: /* PathLength at body+6: \\server\share */
-		bpf_probe_read_user(&len, 2, v->body + 6);
-		read_wire_name(e, v->dyn, len, v->dyn_len);
-		break;
-	case SMBW_SMB2_QUERY_DIRECTORY: { /* FileNameLength at body+26: the pattern */
+#define IDENT_FLAGS (SMBW_F_TRUNC_ACCOUNT | SMBW_F_TRUNC_DOMAIN | SMBW_F_TRUNC_SHARE | \
+		     SMBW_F_NO_REMOTE)
+
+/* The identity of a request on a share: from the cache when its process's epoch still
+ * holds, else read from smbd and cached. Requests without a share are always read. */
+static __always_inline void fill_identity(struct smbw_smb2_event *e, const void *req)
+{
+	const void *tcon = read_ptr(req, smb2_layout.req_tcon);
+	struct ident_key key = { .pid = e->pid, .tcon = (__u64)tcon };
+	__u32 epoch, zero = 0;
+	struct ident *c, *n;
+
+	if (!tcon) {
+		read_identity(e, req, NULL);
+		return;
+	}
+	epoch = epoch_of(e->pid);
+	c = bpf_map_lookup_elem(&ident_cache, &key);
+	if (c && c->epoch == epoch) {
+		e->flags |= c->flags & IDENT_FLAGS;
+		e->local = c->local;
+		e->remote = c->remote;
+		__builtin_memcpy(e->account, c->account, sizeof(e->account));
+		__builtin_memcpy(e->domain, c->domain, sizeof(e->domain));
+		__builtin_memcpy(e->share, c->share, sizeof(e->share));
+		return;
+	}
+	read_identity(e, req, tcon);
+	n = bpf_map_lookup_elem(&ident_scratch, &zero);
+	if (!n)
+		return;
+	n->epoch = epoch;
+	n->flags = e->flags & IDENT_FLAGS;
+	n->local = e->local;
+	n->remote = e->remote;
+	__builtin_memcpy(n->account, e->account, sizeof(n->account));
+	__builtin_memcpy(n->domain, e->domain, sizeof(n->domain));
+	__builtin_memcpy(n->share, e->share, sizeof(n->share));
+	bpf_map_update_elem(&ident_cache, &key, n, BPF_ANY);
+}
+
+/* The length of the name a request carries: CREATE's NameLength (body+0x2e), TREE_CONNECT's
+ * PathLength (body+6: \\server\share), QUERY_DIRECTORY's FileNameLength (body+26). */
+static __always_inline __u16 wire_name_len(const struct smb2_req_view *v)
+{
+	__u16 len = 0, off = v->opcode == SMBW_SMB2_CREATE	   ? 0x2e
+			   : v->opcode == SMBW_SMB2_TREE_CONNECT ? 6
+								  : 26;
+
+	bpf_probe_read_user(&len, 2, v->body + off);
+	return len;
+}
+
+/* Fills an event from a request: addresses, account, share, and the name it asked for (len
+ * bytes). full: the whole struct was reserved (dir, and SMBW_PATH_LEN of path). */
+static __always_inline bool smb2_fill(struct smbw_smb2_event *e, const void *req,
+				      const struct smb2_req_view *v, __u16 len, const bool full)
+{
+	__u32 hdr_flags = 0;
+
+	fill_identity(e, req);
+	if (filter_local_port && e->local.port != filter_local_port)
+		return false;
+	bpf_probe_read_user(&e->mid, sizeof(e->mid), v->hdr + 24);
+	bpf_probe_read_user(&hdr_flags, sizeof(hdr_flags), v->hdr + 16);
+	if (hdr_flags & 0x10000000) /* SMB2_FLAGS_DFS_OPERATIONS */
+		e->flags |= SMBW_F_DFS;
+	read_wire_name(e, v->dyn, len, v->dyn_len, full ? SMBW_PATH_LEN : SMBW_SMALL_PATH);
+	if (full && v->opcode == SMBW_SMB2_QUERY_DIRECTORY) {
+		/* the directory searched: the handle's name */
 		const void *fsp = read_ptr(req, smb2_layout.req_chain_fsp);
 		const void *fname = read_ptr(fsp, smb2_layout.fsp_name);
 
-		bpf_probe_read_user(&len, 2, v->body + 26);
-		read_wire_name(e, v->dyn, len, v->dyn_len);
 		read_str(e->dir, sizeof(e->dir), read_ptr(fname, 0), &e->flags, SMBW_F_TRUNC_DIR);
-		break;
-	}
 	}
 	return true;
 }
@@ -321,18 +438,30 @@ static __always_inline bool reported_opcode(__u16 op)
 	       op == SMBW_SMB2_QUERY_DIRECTORY;
 }
 
-/* Builds, fills and submits an event for the request (discarded when the port filter says so). */
-static __always_inline void emit_smb2(const void *req, const struct smb2_req_view *v, __u32 status)
+/* Builds, fills and submits an event of one size (discarded when the port filter says so). */
+static __always_inline void emit_sized(const void *req, const struct smb2_req_view *v,
+				       __u32 status, __u16 len, const bool full)
 {
-	struct smbw_smb2_event *e = smb2_event_new(status, v->opcode);
+	struct smbw_smb2_event *e = smb2_event_new(status, v->opcode, full);
 
 	if (!e)
 		return;
-	if (!smb2_fill(e, req, v)) {
+	if (!smb2_fill(e, req, v, len, full)) {
 		bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
 		return;
 	}
 	submit(e);
+}
+
+/* An event for the request: short unless the name is long or it is a directory search. */
+static __always_inline void emit_smb2(const void *req, const struct smb2_req_view *v, __u32 status)
+{
+	__u16 len = wire_name_len(v);
+
+	if (v->opcode == SMBW_SMB2_QUERY_DIRECTORY || len > SMBW_SMALL_PATH - 2)
+		emit_sized(req, v, status, len, true);
+	else
+		emit_sized(req, v, status, len, false);
 }
 
 /* NTSTATUS smbd_smb2_request_error_ex(struct smbd_smb2_request *req, NTSTATUS status,
@@ -395,7 +524,8 @@ int BPF_KRETPROBE(tree_connect_done, const void *conn)
 	count(SMBW_CNT_HIT_TCON);
 	if (!conn || !is_smbd())
 		return 0;
-	e = smb2_event_new(0, SMBW_SMB2_TREE_CONNECT);
+	epoch_bump(); /* a new tcon may reuse a freed one's memory */
+	e = smb2_event_new(0, SMBW_SMB2_TREE_CONNECT, false);
 	if (!e)
 		return 0;
 	sconn = read_ptr(conn, smb2_layout.conn_sconn);

@@ -104,3 +104,23 @@ void smb2_record_build(struct smb2_record *r, const struct smbw_smb2_event *e,
 		r->account_source = "session";
 	}
 }
+
+const struct smbw_smb2_event *smb2_event_from_ring(struct smbw_smb2_event *out, const void *data,
+						   size_t size)
+{
+	size_t path_room;
+
+	if (size < SMBW_SMB2_SMALL_SIZE)
+		return NULL;
+	if (size > sizeof(*out))
+		size = sizeof(*out);
+	memcpy(out, data, size);
+	memset((char *)out + size, 0, sizeof(*out) - size);
+	path_room = size - offsetof(struct smbw_smb2_event, path);
+	if (path_room > sizeof(out->path))
+		path_room = sizeof(out->path);
+	if (out->path_bytes > path_room)
+		out->path_bytes = (unsigned short)(path_room & ~(size_t)1);
+	out->dir[sizeof(out->dir) - 1] = 0;
+	return out;
+}

@@ -31,4 +31,10 @@ struct smb2_record {
 void smb2_record_build(struct smb2_record *r, const struct smbw_smb2_event *e,
 		       const struct session_cache *sessions, const char *server);
 
+/* An SMB2 event as the ring buffer holds it (size bytes: the whole struct, or the short
+ * record of SMBW_SMB2_SMALL_SIZE) into the whole struct out: what was not sent is zero, and
+ * path_bytes never claims more than was sent. Returns out, or NULL when size is too small. */
+const struct smbw_smb2_event *smb2_event_from_ring(struct smbw_smb2_event *out, const void *data,
+						   size_t size);
+
 #endif

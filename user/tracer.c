@@ -54,6 +54,7 @@ struct consumer {
 	struct session_cache sessions;
 	struct detector *det; /* NULL with --no-findings */
 	struct smb2_record rec;  /* large: kept here, not on the stack */
+	struct smbw_smb2_event ev2; /* an SMB2 event, whole whatever size it came in */
 	char server[256];
 	size_t success_cap;      /* room in st.success */
 	struct plausibility plaus; /* values that say the layout is wrong */
@@ -168,8 +169,8 @@ static int handle_event(void *ctx, void *data, size_t size)
 			output_text(&c->out, c->out.line);
 		}
 		detect_auth(c, e);
-	} else if (*type == SMBW_EV_SMB2 && size >= sizeof(struct smbw_smb2_event)) {
-		const struct smbw_smb2_event *e = data;
+	} else if (*type == SMBW_EV_SMB2 && smb2_event_from_ring(&c->ev2, data, size)) {
+		const struct smbw_smb2_event *e = &c->ev2;
 
 		check_plausible(c, plausible_smb2(e));
 		session_cache_peer(&c->sessions, e->pid, &e->remote);

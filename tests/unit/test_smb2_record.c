@@ -731,3 +731,39 @@ Test(smb2_record, rebuild_leaves_nothing_behind)
 	cr_assert_not(has("file", NULL));
 	cr_assert_str_eq(get("smbwatch", "unc"), "\\\\FILESRV\\apps");
 }
+
+/* Events come whole, or short (SMBW_SMB2_SMALL_SIZE bytes: no dir, SMBW_SMALL_PATH of path). */
+Test(smb2_record, short_ring_records)
+{
+	static struct smbw_smb2_event sent, got;
+	static unsigned char ring[sizeof(struct smbw_smb2_event)];
+	const struct smbw_smb2_event *e;
+
+	memset(&sent, 0, sizeof(sent));
+	sent.type = SMBW_EV_SMB2;
+	sent.opcode = SMBW_SMB2_CREATE;
+	sent.path_bytes = 4;
+	memcpy(sent.path, "a\0b\0", 4);
+	strcpy(sent.share, "apps");
+	memcpy(ring, &sent, sizeof(sent));
+	memset(ring + SMBW_SMB2_SMALL_SIZE, 0xee, sizeof(ring) - SMBW_SMB2_SMALL_SIZE); /* not sent */
+	memset(&got, 0x55, sizeof(got));
+	e = smb2_event_from_ring(&got, ring, SMBW_SMB2_SMALL_SIZE);
+	cr_assert_eq(e, &got);
+	cr_assert_eq(e->path_bytes, 4);
+	cr_assert_str_eq(e->share, "apps");
+	cr_assert_eq(e->dir[0], 0, "what was not sent is zero");
+	cr_assert_eq(e->path[SMBW_SMALL_PATH], 0);
+	/* a short record cannot claim more path than it carries */
+	((struct smbw_smb2_event *)ring)->path_bytes = 3000;
+	e = smb2_event_from_ring(&got, ring, SMBW_SMB2_SMALL_SIZE);
+	cr_assert_eq(e->path_bytes, SMBW_SMALL_PATH);
+	/* too short to be one */
+	cr_assert_null(smb2_event_from_ring(&got, ring, SMBW_SMB2_SMALL_SIZE - 1));
+	/* the whole struct comes through unchanged */
+	sent.path_bytes = 3000;
+	strcpy(sent.dir, "/srv/apps/bin");
+	e = smb2_event_from_ring(&got, &sent, sizeof(sent));
+	cr_assert_eq(e->path_bytes, 3000);
+	cr_assert_str_eq(e->dir, "/srv/apps/bin");
+}
