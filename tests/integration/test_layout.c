@@ -162,13 +162,13 @@ static void copy_attach_libs(const char *dir)
 
 /* A lab whose smbd loads the attach libraries from a copy in libs (a directory this returns),
  * and smbwatch tracing it. */
-static void lab_on_copied_libs(char *libs, size_t n)
+static void lab_on_copied_libs(char *libs, size_t n, const char *args)
 {
 	snprintf(libs, n, "%s/libs", test_tmpdir());
 	copy_attach_libs(libs);
 	setenv("SMB_LAB_LIBRARY_PATH", libs, 1);
 	cr_assert_eq(lab_start(&lab, ""), 0);
-	cr_assert_eq(tracer_start(&tr, "--json", true), 0, "smbwatch did not start");
+	cr_assert_eq(tracer_start(&tr, args, true), 0, "smbwatch did not start");
 }
 
 /* Waits up to 2 s (plus slack for the output) for a status record; returns the seconds. */
@@ -188,7 +188,7 @@ Test(layout, upgrade_is_followed, .init = setup, .fini = teardown, .timeout = 12
 	double t0, took;
 	int n;
 
-	lab_on_copied_libs(libs, sizeof(libs));
+	lab_on_copied_libs(libs, sizeof(libs), "--json");
 	alice_lookups(&lab, "apps/before.dll");
 	cr_assert(file_has(tr.out, "before.dll", 50), "no event before the upgrade");
 
@@ -226,7 +226,7 @@ Test(layout, untraceable_upgrade_is_loud, .init = setup, .fini = teardown, .time
 	double t0, took;
 	int n;
 
-	lab_on_copied_libs(libs, sizeof(libs));
+	lab_on_copied_libs(libs, sizeof(libs), "--json");
 
 	/* the new "build" no longer exports the SMB2 functions */
 	t0 = now_s();
@@ -300,4 +300,28 @@ Test(layout, smbd_started_later, .init = setup, .fini = teardown, .timeout = 90)
 	alice_lookups(&lab, "apps/later.dll");
 	cr_assert(file_has(tr.out, "later.dll", 50), "no event from an smbd started later");
 	cr_assert_eq(tracer_stop(&tr, SIGTERM), 0);
+}
+
+/* With -Z the monitor follows the upgrade and the unprivileged consumer reports it. */
+Test(layout, upgrade_is_followed_with_privsep, .init = setup, .fini = teardown, .timeout = 120)
+{
+	char libs[600];
+	json_object **r, *re;
+	int n;
+
+	cr_assert_eq(sh("id smbwtest >/dev/null 2>&1 || useradd --system --no-create-home "
+			"--shell /usr/sbin/nologin smbwtest"), 0);
+	lab_on_copied_libs(libs, sizeof(libs), "--json -Z smbwtest");
+	cr_assert_eq(sh("cd '%s' && for f in libsmbd-base-*.so.0; do cp \"$f\" .new && "
+			"mv -f .new \"$f\"; done", libs), 0);
+	wait_status("reattached", now_s());
+	cr_assert_eq(sh("%s restart '%s' >/dev/null", smb_lab_bin(), lab.dir), 0);
+	alice_lookups(&lab, "apps/afterz.dll");
+	cr_assert(file_has(tr.out, "afterz.dll", 50), "no event from the restarted smbd under -Z");
+	cr_assert_eq(tracer_stop(&tr, SIGTERM), 0);
+	r = records_read(tr.out, &n);
+	re = status_record(r, n, "reattached");
+	cr_assert_not_null(re);
+	cr_assert(strstr(jget(re, "message"), "now also tracing"), "%s", jget(re, "message"));
+	records_free(r, n);
 }
