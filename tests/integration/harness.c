@@ -236,6 +236,16 @@ void records_free(struct json_object **r, int n)
 	free(r);
 }
 
+void assert_sequences(struct json_object **a, int na, struct json_object **b, int nb)
+{
+	unsigned long long expect = 1;
+	int i;
+
+	for (i = 0; i < na + nb; i++, expect++)
+		cr_assert_eq(strtoull(jget(i < na ? a[i] : b[i - na], "event.sequence"), NULL, 10),
+			     expect, "sequence gap at record %d", i);
+}
+
 const char *jget(struct json_object *o, const char *dotted)
 {
 	char key[128], *save = NULL, *part;

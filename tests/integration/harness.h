@@ -58,6 +58,10 @@ struct json_object;
 struct json_object **records_read(const char *path, int *n);
 void records_free(struct json_object **r, int n);
 
+/* Asserts that the records of a then b (a rotated file and its successor) carry every
+ * event.sequence from 1, in order, none twice, none missing. */
+void assert_sequences(struct json_object **a, int na, struct json_object **b, int nb);
+
 /* A field by dotted name ("smbwatch.nt_status") as a string, or NULL when absent. */
 const char *jget(struct json_object *o, const char *dotted);
 

@@ -119,7 +119,6 @@ Test(privsep, consumer_holds_no_privileges, .init = setup, .fini = teardown, .ti
 	char dir[600], cur[700], old[700], sys_log[700], args[1600], v[128];
 	json_object **a, **b;
 	int na, nb, i;
-	uint64_t expect = 1;
 	unsigned int port;
 	pid_t consumer;
 	struct stat st;
@@ -169,13 +168,7 @@ Test(privsep, consumer_holds_no_privileges, .init = setup, .fini = teardown, .ti
 
 	a = records_read(old, &na);
 	b = records_read(cur, &nb);
-	for (i = 0; i < na + nb; i++) {
-		json_object *r = i < na ? a[i] : b[i - na];
-
-		cr_assert_eq(strtoull(jget(r, "event.sequence"), NULL, 10), expect,
-			     "sequence gap at record %d", i);
-		expect++;
-	}
+	assert_sequences(a, na, b, nb);
 	/* the counters came from the monitor: the stopped record has the probe hits */
 	cr_assert_str_eq(jget(b[nb - 1], "event.action"), "stopped");
 	cr_assert_gt(atoi(jget(b[nb - 1], "smbwatch.probe_hits.auth")), 0);
