@@ -16,11 +16,12 @@ static int silent(enum libbpf_print_level level, const char *fmt, va_list ap)
 int doctor_run(const struct smbw_opts *o)
 {
 	static struct preflight p;
-	struct samba_where w = { o->smbd, o->samba_libdir, o->smbd_library_path };
+	struct samba_where w;
 	int i, failed;
 
 	if (!o->verbose)
 		libbpf_set_print(silent);
+	preflight_where(o, &w);
 	failed = preflight_run(&p, &w);
 	for (i = 0; i < p.n; i++)
 		printf("%-4s %-32s %s\n", p.checks[i].ok ? "ok" : "FAIL", p.checks[i].name,

@@ -3,7 +3,7 @@
  * it reads, with where the offsets came from. Reads files only: no root needed. */
 #include <stdio.h>
 #include "layout_cmd.h"
-#include "samba/build.h"
+#include "preflight.h"
 
 static void print_offsets(const struct samba_layout *l)
 {
@@ -22,11 +22,12 @@ static void print_offsets(const struct samba_layout *l)
 
 int layout_run(const struct smbw_opts *o)
 {
-	struct samba_where w = { o->smbd, o->samba_libdir, o->smbd_library_path };
+	struct samba_where w;
 	struct samba_build b;
 	char err[1024], how[700];
 	int t, ret = 1;
 
+	preflight_where(o, &w);
 	if (samba_build_discover(&b, &w, err, sizeof(err))) {
 		fprintf(stderr, "smbwatch: %s\n", err);
 		goto out;

@@ -144,3 +144,10 @@ void preflight_free(struct preflight *p)
 {
 	samba_build_free(&p->build);
 }
+
+void preflight_where(const struct smbw_opts *o, struct samba_where *w)
+{
+	w->smbd = o->smbd;
+	w->libdir = o->samba_libdir;
+	w->library_path = o->smbd_library_path;
+}

@@ -5,6 +5,7 @@
 #define SMBW_PREFLIGHT_H
 #include <limits.h>
 #include <stdbool.h>
+#include "args.h"
 #include "samba/build.h"
 
 #define PREFLIGHT_MAX 16
@@ -24,6 +25,9 @@ struct preflight {
 /* Runs every check; returns the number that failed. p must start zeroed (or be reused). */
 int preflight_run(struct preflight *p, const struct samba_where *w);
 void preflight_free(struct preflight *p);
+
+/* Where to look for Samba, from --smbd, --samba-libdir and --smbd-library-path. */
+void preflight_where(const struct smbw_opts *o, struct samba_where *w);
 
 /* The first failed check, or NULL. */
 const struct check *preflight_first_failure(const struct preflight *p);

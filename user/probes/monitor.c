@@ -14,13 +14,6 @@
 #define PRUNE_NS 10000000000ULL /* look for attachments nothing uses any more */
 #define SETTLE_MS 300           /* dpkg writes a package's files one after another */
 
-static void where_from_opts(const struct smbw_opts *o, struct samba_where *w)
-{
-	w->smbd = o->smbd;
-	w->libdir = o->samba_libdir;
-	w->library_path = o->smbd_library_path;
-}
-
 int monitor_start(struct monitor *m, const struct smbw_opts *o)
 {
 	struct probes_config cfg = { (uint16_t)o->port, o->count_success, o->all_opens,
@@ -31,14 +24,14 @@ int monitor_start(struct monitor *m, const struct smbw_opts *o)
 
 	m->o = o;
 	m->lw.fd = -1;
-	where_from_opts(o, &w);
+	preflight_where(o, &w);
 	preflight_run(&m->pf, &w);
 	bad = preflight_first_failure(&m->pf);
 	if (bad) {
 		fprintf(stderr, "smbwatch: %s: %s\n", bad->name, bad->detail);
 		return -1;
 	}
-	if (probes_start(&m->pr, &cfg, &m->pf.build, o->verbose, err, sizeof(err))) {
+	if (probes_start(&m->pr, &cfg, &m->pf.build, err, sizeof(err))) {
 		fprintf(stderr, "smbwatch: %s\n", err);
 		return -1;
 	}
@@ -57,7 +50,7 @@ static int follow_upgrade(struct monitor *m, struct mon_note *n)
 	int r;
 
 	memset(n, 0, sizeof(*n));
-	where_from_opts(m->o, &w);
+	preflight_where(m->o, &w);
 	if (!w.library_path && m->pf.build.library_path[0])
 		w.library_path = m->pf.build.library_path; /* as the running smbd had it */
 	r = samba_build_discover(&nb, &w, err, sizeof(err));

@@ -30,16 +30,6 @@ static bool target_attached(const struct probes *p, int t, dev_t dev, ino_t ino)
 	return false;
 }
 
-bool probes_attached(const struct probes *p, dev_t dev, ino_t ino)
-{
-	int t;
-
-	for (t = 0; t < SAMBA_NTARGETS; t++)
-		if (target_attached(p, t, dev, ino))
-			return true;
-	return false;
-}
-
 static void set_free(struct probe_set *s)
 {
 	int t;
@@ -168,9 +158,8 @@ static int add_set(struct probes *p, const struct samba_build *b, char *err, siz
 }
 
 int probes_start(struct probes *p, const struct probes_config *cfg, const struct samba_build *b,
-		 bool verbose, char *err, size_t errn)
+		 char *err, size_t errn)
 {
-	(void)verbose;
 	memset(p, 0, sizeof(*p));
 	p->cfg = *cfg;
 	if (add_set(p, b, err, errn) != 1) {

@@ -37,7 +37,7 @@ struct probes {
 /* Loads the programs with b's layout and attaches them to b's libraries. 0 on success; -1
  * with one line in err. */
 int probes_start(struct probes *p, const struct probes_config *cfg, const struct samba_build *b,
-		 bool verbose, char *err, size_t errn);
+		 char *err, size_t errn);
 
 /* After an upgrade: a new set for the targets of b whose files no set is attached to yet.
  * 1 when a set was added, 0 when every target file is already attached, -1 with err. */
@@ -46,9 +46,6 @@ int probes_add_build(struct probes *p, const struct samba_build *b, char *err, s
 /* Detaches sets (but the newest) whose library files no smbd process maps any more.
  * Returns how many were detached. */
 int probes_prune(struct probes *p);
-
-/* Whether target i of the newest set is attached to the file with this inode. */
-bool probes_attached(const struct probes *p, dev_t dev, ino_t ino);
 
 int probes_ringbuf_fd(const struct probes *p);
 size_t probes_ringbuf_size(const struct probes *p);

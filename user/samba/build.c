@@ -147,7 +147,8 @@ static int libdir_libs(struct samba_build *b, const char *dir, char *err, size_t
 	return 0;
 }
 
-int samba_running_library_path(const char *exe, char *out, size_t n, pid_t *pid)
+/* The LD_LIBRARY_PATH of a running process whose executable is exe; 0 when found (pid set). */
+static int running_library_path(const char *exe, char *out, size_t n, pid_t *pid)
 {
 	DIR *d = opendir("/proc");
 	struct dirent *de;
@@ -289,8 +290,8 @@ int samba_build_discover(struct samba_build *b, const struct samba_where *w, cha
 			snprintf(b->library_path, sizeof(b->library_path), "%s", w->library_path);
 			snprintf(b->library_path_from, sizeof(b->library_path_from),
 				 "--smbd-library-path");
-		} else if (!samba_running_library_path(b->smbd, b->library_path,
-						       sizeof(b->library_path), &pid) &&
+		} else if (!running_library_path(b->smbd, b->library_path, sizeof(b->library_path),
+						  &pid) &&
 			   b->library_path[0]) {
 			snprintf(b->library_path_from, sizeof(b->library_path_from),
 				 "smbd pid %d", (int)pid);
@@ -311,6 +312,17 @@ int samba_build_discover(struct samba_build *b, const struct samba_where *w, cha
 /* The libraries whose debug info holds the structs: the attach libraries, then those that
  * export an anchor symbol (samba_layout_anchors). Only these are looked up, so that a
  * debuginfod server is asked about three files, not about every library smbd maps. */
+/* Whether libs[i] exports one of the first `targets` attach points. */
+static bool exports_target(const struct samba_build *b, int i, int targets)
+{
+	int t;
+
+	for (t = 0; t < targets; t++)
+		if (b->target_lib[t] == i)
+			return true;
+	return false;
+}
+
 static const char **dwarf_libs(const struct samba_build *b, size_t *n)
 {
 	const char **v = calloc(b->nlibs + SAMBA_NTARGETS, sizeof(*v));
@@ -320,16 +332,13 @@ static const char **dwarf_libs(const struct samba_build *b, size_t *n)
 	*n = 0;
 	if (!v)
 		return NULL;
-	for (t = 0; t < SAMBA_NTARGETS; t++)
-		if (b->target_lib[t] >= 0 && (t == 0 || b->target_lib[t] != b->target_lib[0]))
+	for (t = 0; t < SAMBA_NTARGETS; t++) /* each once: three targets share libsmbd-base */
+		if (b->target_lib[t] >= 0 && !exports_target(b, b->target_lib[t], t))
 			v[(*n)++] = b->libs[b->target_lib[t]].path;
 	for (i = 0; i < b->nlibs; i++) {
 		bool take = false;
 
-		for (t = 0; t < SAMBA_NTARGETS; t++)
-			if (b->target_lib[t] == (int)i)
-				break;
-		if (t < SAMBA_NTARGETS)
+		if (exports_target(b, (int)i, SAMBA_NTARGETS))
 			continue; /* an attach library: listed already */
 		for (k = 0; samba_layout_anchors[k] && !take; k++) {
 			struct elf_sym_info si;

@@ -51,7 +51,4 @@ const char *samba_build_target_path(const struct samba_build *b, int i);
 
 void samba_build_free(struct samba_build *b);
 
-/* The LD_LIBRARY_PATH of a running process whose executable is exe; 0 when found (pid set). */
-int samba_running_library_path(const char *exe, char *out, size_t n, pid_t *pid);
-
 #endif
