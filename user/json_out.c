@@ -301,10 +301,6 @@ void json_auth_record(struct jw *w, const struct smbw_ctx *ctx, const struct smb
 	jw_obj_end(w);
 }
 
-const char *const json_implausible_keys[] = { "remote_family", "remote_port", "local_family",
-					      "local_port", "service", "account", "domain",
-					      "workstation", "share", NULL };
-
 /* Events with values no Samba leaves there, in all and per kind (since prev, when given). */
 static void implausible(struct jw *w, const struct smbw_stats *n, const struct smbw_stats *p)
 {
@@ -312,8 +308,8 @@ static void implausible(struct jw *w, const struct smbw_stats *n, const struct s
 
 	jw_u64(w, "implausible", n->implausible - (p ? p->implausible : 0));
 	jw_obj_begin(w, "implausible_by");
-	for (i = 0; json_implausible_keys[i]; i++)
-		jw_u64(w, json_implausible_keys[i],
+	for (i = 0; i < IMPL_MAX; i++)
+		jw_u64(w, implausible_key(i),
 		       n->implausible_by[i] - (p ? p->implausible_by[i] : 0));
 	jw_obj_end(w);
 }

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "plausible.h"
 
 #define JW_MAX_DEPTH 16
 
@@ -63,7 +64,7 @@ struct smbw_stats {
 	uint64_t hits_tcon;       /* hits on successful-tree-connect returns */
 	uint64_t read_errors;    /* fields that could not be read from smbd's memory */
 	uint64_t implausible;    /* events with a value no Samba leaves there (user/plausible.c) */
-	uint64_t implausible_by[16]; /* per enum implausible */
+	uint64_t implausible_by[IMPL_MAX]; /* per enum implausible (user/plausible.h) */
 	uint64_t output_errors;  /* records that could not be written */
 	uint64_t output_dropped; /* records lost to -o FILE (write or reopen failures) */
 	uint64_t cache_evictions; /* logon identities replaced for lack of room */
@@ -104,8 +105,5 @@ struct status_note {
 };
 void json_status_note(struct jw *w, const struct smbw_ctx *ctx, const char *action,
 		      const struct status_note *n);
-
-/* Keys of smbwatch.implausible_by, per enum implausible. */
-extern const char *const json_implausible_keys[];
 
 #endif

@@ -6,20 +6,25 @@
 #include "utf8.h"
 
 static const struct {
-	const char *what, *fields;
+	const char *key, *what, *fields;
 } info[IMPL_MAX] = {
-	[IMPL_REMOTE_FAMILY] = { "client address family", "ui_remote_host/xconn_remote/"
-							   "sconn_remote, tsa_private, sa_family" },
-	[IMPL_REMOTE_PORT] = { "client port", "sa_port" },
-	[IMPL_LOCAL_FAMILY] = { "server address family", "ui_local_host/xconn_local/sconn_local, "
-							  "tsa_private, sa_family" },
-	[IMPL_LOCAL_PORT] = { "server port", "sa_port" },
-	[IMPL_SERVICE] = { "logon service description", "ui_service" },
-	[IMPL_ACCOUNT] = { "account name", "ui_client_account/si_info, info_account" },
-	[IMPL_DOMAIN] = { "domain name", "ui_client_domain/si_info, info_domain" },
-	[IMPL_WORKSTATION] = { "workstation name", "ui_workstation" },
-	[IMPL_SHARE] = { "share name", "req_tcon, tcon_global, tcon_global_share" },
+	[IMPL_REMOTE_FAMILY] = { "remote_family", "client address family",
+				 "ui_remote_host/xconn_remote/sconn_remote, tsa_private, sa_family" },
+	[IMPL_REMOTE_PORT] = { "remote_port", "client port", "sa_port" },
+	[IMPL_LOCAL_FAMILY] = { "local_family", "server address family",
+				"ui_local_host/xconn_local/sconn_local, tsa_private, sa_family" },
+	[IMPL_LOCAL_PORT] = { "local_port", "server port", "sa_port" },
+	[IMPL_SERVICE] = { "service", "logon service description", "ui_service" },
+	[IMPL_ACCOUNT] = { "account", "account name", "ui_client_account/si_info, info_account" },
+	[IMPL_DOMAIN] = { "domain", "domain name", "ui_client_domain/si_info, info_domain" },
+	[IMPL_WORKSTATION] = { "workstation", "workstation name", "ui_workstation" },
+	[IMPL_SHARE] = { "share", "share name", "req_tcon, tcon_global, tcon_global_share" },
 };
+
+const char *implausible_key(enum implausible i)
+{
+	return i < IMPL_MAX ? info[i].key : "?";
+}
 
 const char *implausible_what(enum implausible i)
 {

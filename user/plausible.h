@@ -34,6 +34,9 @@ uint32_t plausible_smb2(const struct smbw_smb2_event *e);
 /* Counts mask; returns the bits not warned about before (and marks them warned). */
 uint32_t plausibility_note(struct plausibility *p, uint32_t mask);
 
+/* The record key of each kind, e.g. "remote_family" (smbwatch.implausible_by). */
+const char *implausible_key(enum implausible i);
+
 /* What was wrong, e.g. "client address family", and the layout fields it was read through,
  * e.g. "ui_remote_host/xconn_remote, tsa_private, sa_family". */
 const char *implausible_what(enum implausible i);
