@@ -171,6 +171,14 @@ static void lab_on_copied_libs(char *libs, size_t n, const char *args)
 	cr_assert_eq(tracer_start(&tr, args, true), 0, "smbwatch did not start");
 }
 
+/* What a package upgrade does to libsmbd-base in libs: a new file (the same build) renamed
+ * over the old one, so that the path names a new inode. */
+static void upgrade_libsmbd(const char *libs)
+{
+	cr_assert_eq(sh("cd '%s' && for f in libsmbd-base-*.so.0; do cp \"$f\" .new && "
+			"mv -f .new \"$f\"; done", libs), 0);
+}
+
 /* Waits up to 2 s (plus slack for the output) for a status record; returns the seconds. */
 static double wait_status(const char *action, double since)
 {
@@ -194,8 +202,7 @@ Test(layout, upgrade_is_followed, .init = setup, .fini = teardown, .timeout = 12
 
 	/* the upgrade: a new file renamed over the old one (a new inode), as dpkg does */
 	t0 = now_s();
-	cr_assert_eq(sh("cd '%s' && for f in libsmbd-base-*.so.0; do cp \"$f\" .new && "
-			"mv -f .new \"$f\"; done", libs), 0);
+	upgrade_libsmbd(libs);
 	took = wait_status("reattached", t0);
 	cr_assert_leq(took, 2.5, "reattached after %.2f s (want 2 s)", took);
 
@@ -312,8 +319,7 @@ Test(layout, upgrade_is_followed_with_privsep, .init = setup, .fini = teardown, 
 	cr_assert_eq(sh("id smbwtest >/dev/null 2>&1 || useradd --system --no-create-home "
 			"--shell /usr/sbin/nologin smbwtest"), 0);
 	lab_on_copied_libs(libs, sizeof(libs), "--json -Z smbwtest");
-	cr_assert_eq(sh("cd '%s' && for f in libsmbd-base-*.so.0; do cp \"$f\" .new && "
-			"mv -f .new \"$f\"; done", libs), 0);
+	upgrade_libsmbd(libs);
 	wait_status("reattached", now_s());
 	cr_assert_eq(sh("%s restart '%s' >/dev/null", smb_lab_bin(), lab.dir), 0);
 	alice_lookups(&lab, "apps/afterz.dll");
