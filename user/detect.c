@@ -65,6 +65,10 @@ struct detail {
 	struct missing_share *missing; /* [nmissing], up to DET_MAX_SHARES */
 	struct slice *win;                    /* NULL: the pair's inline slices */
 	int wcap;
+	int last_slice;                       /* win[] index slice_for returned last */
+	/* the window's sums for the window ending at slice sum_cur, while sum_valid */
+	bool sum_valid;
+	uint32_t sum_cur, sum_logons, sum_lookups;
 };
 
 /* An account: its lockout counter, and the pairs that name it. */
@@ -140,7 +144,10 @@ void det_config_defaults(struct det_config *c)
 
 static void copy(char *dst, size_t n, const char *src)
 {
-	snprintf(dst, n, "%s", src ? src : "");
+	size_t len = src ? strnlen(src, n - 1) : 0;
+
+	memcpy(dst, src ? src : "", len);
+	dst[len] = 0;
 }
 
 /* "CORP\SMSCliToknAcct&" and "SMSCliToknAcct&@corp.example" -> "SMSCliToknAcct&" */
@@ -623,9 +630,15 @@ static bool in_window(uint32_t slot, uint32_t cur)
 static void window_counts(struct detector *d, struct pair *p, uint64_t now)
 {
 	uint32_t cur = (uint32_t)(now / slice_us(d));
+	struct detail *x = p->det;
 	struct slice *s;
 	int i, cap;
 
+	if (x && x->sum_valid && x->sum_cur == cur) { /* nothing moved since they were summed */
+		d->f.failed_logons = x->sum_logons;
+		d->f.failed_lookups = x->sum_lookups;
+		return;
+	}
 	d->f.failed_logons = d->f.failed_lookups = 0;
 	s = slices(p, &cap);
 	for (i = 0; i < cap; i++)
@@ -633,6 +646,29 @@ static void window_counts(struct detector *d, struct pair *p, uint64_t now)
 			d->f.failed_logons += s[i].logons;
 			d->f.failed_lookups += s[i].lookups;
 		}
+	if (x) {
+		x->sum_valid = true;
+		x->sum_cur = cur;
+		x->sum_logons = (uint32_t)d->f.failed_logons;
+		x->sum_lookups = (uint32_t)d->f.failed_lookups;
+	}
+}
+
+/* One more event counted in slice s: the sums follow, or are summed again next time. */
+static void window_added(struct detail *x, const struct slice *s, bool counted, bool logon)
+{
+	if (!x || !x->sum_valid)
+		return;
+	if (!counted) { /* saturated: summed again next time */
+		x->sum_valid = false;
+		return;
+	}
+	if (!in_window(s->slot, x->sum_cur))
+		return; /* not in that window */
+	if (logon)
+		x->sum_logons++;
+	else
+		x->sum_lookups++;
 }
 
 static struct detail *promote(struct detector *d, struct pair *p);
@@ -661,6 +697,7 @@ static bool grow_window(struct detector *d, struct pair *p)
 	}
 	x->win = w;
 	x->wcap = cap;
+	x->sum_valid = false;
 	return true;
 }
 
@@ -670,14 +707,23 @@ static struct slice *slice_for(struct detector *d, struct pair *p, uint64_t ts)
 {
 	uint32_t slot = (uint32_t)(ts / slice_us(d)), newest = slot;
 	struct slice *s, *free_s = NULL;
+	struct detail *x = p->det;
 	int i, cap;
 
+	/* most events land in the slice of the one before (the scan below would find it first) */
+	if (x && x->win && x->last_slice < x->wcap && slice_used(&x->win[x->last_slice]) &&
+	    x->win[x->last_slice].slot == slot)
+		return &x->win[x->last_slice];
 	for (;;) {
 		s = slices(p, &cap);
+		x = p->det;
 		for (i = 0; i < cap; i++)
 			if (slice_used(&s[i])) {
-				if (s[i].slot == slot)
+				if (s[i].slot == slot) {
+					if (x && x->win)
+						x->last_slice = i;
 					return &s[i];
+				}
 				if ((int32_t)(s[i].slot - newest) > 0)
 					newest = s[i].slot;
 			}
@@ -689,6 +735,11 @@ static struct slice *slice_for(struct detector *d, struct pair *p, uint64_t ts)
 		if (free_s) {
 			memset(free_s, 0, sizeof(*free_s));
 			free_s->slot = slot;
+			if (x) {
+				x->sum_valid = false; /* a slice of the window may have gone */
+				if (x->win)
+					x->last_slice = (int)(free_s - s);
+			}
 			return free_s;
 		}
 		if (!grow_window(d, p))
@@ -696,10 +747,12 @@ static struct slice *slice_for(struct detector *d, struct pair *p, uint64_t ts)
 	}
 }
 
-static void add16(uint16_t *c)
+static bool add16(uint16_t *c)
 {
-	if (*c < UINT16_MAX)
-		(*c)++;
+	if (*c == UINT16_MAX)
+		return false;
+	(*c)++;
+	return true;
 }
 
 /* --- detail: statuses, files, shares --- */
@@ -1144,9 +1197,9 @@ static void count_event(struct detector *d, struct pair *p, const struct det_eve
 	if (!p->first_us)
 		p->first_us = e->ts_us;
 	if (e->kind == DET_LOGON) {
-		if (s)
-			add16(&s->logons);
 		x = p->det; /* slice_for may have created it */
+		if (s)
+			window_added(x, s, add16(&s->logons), true);
 		if (!x) {
 			if (p->total_logons && p->logon_status != e->status)
 				p->flags |= PAIR_MIXED;
@@ -1158,9 +1211,9 @@ static void count_event(struct detector *d, struct pair *p, const struct det_eve
 		x->total_logons++;
 		add_status(x->logon_st, &x->n_logon_st, e->status, 1);
 	} else {
-		if (s)
-			add16(&s->lookups);
 		x = p->det;
+		if (s)
+			window_added(x, s, add16(&s->lookups), false);
 		if (!x)
 			return;
 		x->total_lookups++;

@@ -35,8 +35,18 @@ static bool port(struct arena *p, ondemand::value v, const char **out)
 		return str(p, v, out);
 	if (v.get_int64().get(n))
 		return false;
-	snprintf(p->port, sizeof(p->port), "%lld", (long long)n);
-	*out = p->port;
+	{ /* its decimal text, as "%lld" writes it */
+		char *e = p->port + sizeof(p->port) - 1, *d = e;
+		uint64_t u = n < 0 ? 0 - (uint64_t)n : (uint64_t)n;
+
+		*d = 0;
+		do
+			*--d = (char)('0' + u % 10);
+		while (u /= 10);
+		if (n < 0)
+			*--d = '-';
+		*out = d;
+	}
 	return true;
 }
 

@@ -32,24 +32,35 @@ void jw_reset(struct jw *w)
 		w->buf[0] = 0;
 }
 
-static void put(struct jw *w, const char *s, size_t n)
+/* Room for n more bytes and the NUL after them; false (and oom) when there is none. */
+static bool grow(struct jw *w, size_t n)
 {
-	if (w->oom)
-		return;
-	if (w->len + n + 1 > w->cap) {
-		size_t cap = w->cap ? w->cap : 1024;
-		char *p;
+	size_t cap = w->cap ? w->cap : 1024;
+	char *p;
 
-		while (w->len + n + 1 > cap)
-			cap *= 2;
-		p = realloc(w->buf, cap);
-		if (!p) {
-			w->oom = true;
-			return;
-		}
-		w->buf = p;
-		w->cap = cap;
+	if (w->oom)
+		return false;
+	while (w->len + n + 1 > cap)
+		cap *= 2;
+	p = realloc(w->buf, cap);
+	if (!p) {
+		w->oom = true;
+		return false;
 	}
+	w->buf = p;
+	w->cap = cap;
+	return true;
+}
+
+static inline bool reserve(struct jw *w, size_t n)
+{
+	return !w->oom && (w->len + n + 1 <= w->cap || grow(w, n));
+}
+
+static inline void put(struct jw *w, const char *s, size_t n)
+{
+	if (!reserve(w, n))
+		return;
 	memcpy(w->buf + w->len, s, n);
 	w->len += n;
 	w->buf[w->len] = 0;
@@ -60,56 +71,90 @@ static void puts_(struct jw *w, const char *s)
 	put(w, s, strlen(s));
 }
 
+/* Bytes written as they are inside a JSON string: printable ASCII but '"' and '\\'. */
+static const bool plain[256] = {
+	[0x20 ... 0x21] = true, /* '"' is 0x22 */
+	[0x23 ... 0x5b] = true, /* '\\' is 0x5c */
+	[0x5d ... 0x7e] = true,
+};
+
+/* Whether any of the 8 bytes in v needs more than copying: below 0x20, '"', '\\', 0x7f or
+ * above (the classic "has a zero byte" test, on v and on v xor each special byte). */
+static inline bool special8(uint64_t v)
+{
+	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+	uint64_t q = v ^ (ones * '"'), b = v ^ (ones * '\\'), del = v ^ (ones * 0x7f);
+
+	return ((v - ones * 0x20) | (q - ones) | (b - ones) | (del - ones) | v) & highs;
+}
+
+/* The quoted, escaped string, written straight into the buffer: at most 6 bytes per input
+ * byte (\u00XX), reserved up front. */
 static void escape(struct jw *w, const char *str, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0, run = 0;
+	size_t i = 0;
+	char *o;
 
-	put(w, "\"", 1);
+	if (n > (SIZE_MAX - 3) / 6 || !reserve(w, 6 * n + 2)) {
+		w->oom = true;
+		return;
+	}
+	o = w->buf + w->len;
+	*o++ = '"';
 	while (i < n) {
 		unsigned char c = s[i];
-		size_t len;
-		char esc[8];
+		size_t run = i, len;
 
-		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x7f) {
-			i++;
+		while (run + 8 <= n) {
+			uint64_t v;
+
+			memcpy(&v, s + run, 8);
+			if (special8(v))
+				break;
+			run += 8;
+		}
+		while (run < n && plain[s[run]])
 			run++;
+		if (run > i) { /* a run of plain bytes */
+			memcpy(o, s + i, run - i);
+			o += run - i;
+			i = run;
 			continue;
 		}
 		len = c >= 0x80 ? utf8_seq_len(s + i, n - i) : 0;
 		if (len) { /* a whole non-ASCII character: copied as it is */
+			memcpy(o, s + i, len);
+			o += len;
 			i += len;
-			run += len;
 			continue;
 		}
-		put(w, (const char *)s + i - run, run);
-		run = 0;
+		*o++ = '\\';
 		switch (c) {
-		case '"': puts_(w, "\\\""); break;
-		case '\\': puts_(w, "\\\\"); break;
-		case '\n': puts_(w, "\\n"); break;
-		case '\r': puts_(w, "\\r"); break;
-		case '\t': puts_(w, "\\t"); break;
-		case '\b': puts_(w, "\\b"); break;
-		case '\f': puts_(w, "\\f"); break;
+		case '"': *o++ = '"'; break;
+		case '\\': *o++ = '\\'; break;
+		case '\n': *o++ = 'n'; break;
+		case '\r': *o++ = 'r'; break;
+		case '\t': *o++ = 't'; break;
+		case '\b': *o++ = 'b'; break;
+		case '\f': *o++ = 'f'; break;
 		default:
 			if (c < 0x80) { /* other control bytes and DEL */
-				memcpy(esc, "\\u00", 4);
-				esc[4] = hex[c >> 4];
-				esc[5] = hex[c & 15];
-				put(w, esc, 6);
+				memcpy(o, "u00", 3);
+				o += 3;
 			} else { /* not UTF-8: keep the byte's value visible as \xNN */
-				memcpy(esc, "\\\\x", 3);
-				esc[3] = hex[c >> 4];
-				esc[4] = hex[c & 15];
-				put(w, esc, 5);
+				memcpy(o, "\\x", 2);
+				o += 2;
 			}
+			*o++ = hex[c >> 4];
+			*o++ = hex[c & 15];
 		}
 		i++;
 	}
-	put(w, (const char *)s + i - run, run);
-	put(w, "\"", 1);
+	*o++ = '"';
+	w->len = (size_t)(o - w->buf);
+	w->buf[w->len] = 0;
 }
 
 static void key(struct jw *w, const char *k)
@@ -168,11 +213,13 @@ void jw_str(struct jw *w, const char *k, const char *s)
 
 void jw_u64(struct jw *w, const char *k, uint64_t v)
 {
-	char num[24];
+	char num[24], *p = num + sizeof(num);
 
 	key(w, k);
-	snprintf(num, sizeof(num), "%llu", (unsigned long long)v);
-	puts_(w, num);
+	do
+		*--p = (char)('0' + v % 10);
+	while (v /= 10);
+	put(w, p, (size_t)(num + sizeof(num) - p));
 }
 
 void jw_null(struct jw *w, const char *k)

@@ -63,14 +63,35 @@ uint64_t smbw_real_us(const struct smbw_ctx *ctx, uint64_t mono_ns)
 
 void smbw_format_real_us(uint64_t real_us, char *buf, size_t n)
 {
+	/* the date part of the last second formatted: records come many a second */
+	static __thread time_t last_sec = -1;
+	static __thread char date[24];
 	time_t sec = (time_t)(real_us / 1000000);
 	long usec = (long)(real_us % 1000000);
-	struct tm tm;
-	char date[24];
+	char out[40];
+	size_t dlen;
+	int i;
 
-	gmtime_r(&sec, &tm);
-	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf, n, "%s.%06ldZ", date, usec);
+	if (!n)
+		return;
+	if (sec != last_sec) {
+		struct tm tm;
+
+		if (!gmtime_r(&sec, &tm) || !strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm))
+			date[0] = 0;
+		last_sec = sec;
+	}
+	dlen = strlen(date);
+	memcpy(out, date, dlen);
+	out[dlen] = '.';
+	for (i = 6; i > 0; i--, usec /= 10)
+		out[dlen + (size_t)i] = (char)('0' + usec % 10);
+	out[dlen + 7] = 'Z';
+	dlen += 8;
+	if (dlen >= n) /* cut, as snprintf would */
+		dlen = n - 1;
+	memcpy(buf, out, dlen);
+	buf[dlen] = 0;
 }
 
 void smbw_format_time(const struct smbw_ctx *ctx, uint64_t mono_ns, char *buf, size_t n)

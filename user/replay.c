@@ -32,14 +32,27 @@ static int digits(const char *s, int n, int *v)
 	return 0;
 }
 
+/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar (what timegm counts):
+ * years counted from March, so that the leap day ends one. */
+static int64_t days_from_civil(int y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;                                 /* [0, 399] */
+	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1; /* [0, 365] */
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;         /* [0, 146096] */
+	return era * 146097 + doe - 719468;
+}
+
 int replay_parse_time(const char *s, uint64_t *us)
 {
-	struct tm tm = {};
 	int y, mo, d, h, mi, sec, usec = 0, scale = 100000, off = 0;
 	const char *p;
-	time_t t;
+	int64_t t;
 
-	if (!s || strlen(s) < 19 || digits(s, 4, &y) || s[4] != '-' || digits(s + 5, 2, &mo) ||
+	if (!s || strnlen(s, 19) < 19 || digits(s, 4, &y) || s[4] != '-' || digits(s + 5, 2, &mo) ||
 	    s[7] != '-' || digits(s + 8, 2, &d) || (s[10] != 'T' && s[10] != ' ') ||
 	    digits(s + 11, 2, &h) || s[13] != ':' || digits(s + 14, 2, &mi) || s[16] != ':' ||
 	    digits(s + 17, 2, &sec))
@@ -78,15 +91,32 @@ int replay_parse_time(const char *s, uint64_t *us)
 		if (d > mdays[mo - 1] + (mo == 2 && leap))
 			return -1;
 	}
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = sec;
-	t = timegm(&tm);
-	*us = (uint64_t)((int64_t)t - off) * 1000000 + (uint64_t)usec;
+	t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec; /* as timegm */
+	*us = (uint64_t)(t - off) * 1000000 + (uint64_t)usec;
 	return 0;
+}
+
+/* strtoul(s, NULL, base) for the short, all-digit strings records carry ("445",
+ * "0xc0000034"); anything else goes to strtoul itself. */
+static uint32_t to_u32(const char *s, int base)
+{
+	const char *p = s + (base == 16 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') ? 2 : 0);
+	uint32_t v = 0;
+	int i;
+
+	for (i = 0; i < 8 && p[i]; i++) {
+		unsigned char c = (unsigned char)p[i];
+		unsigned dv = c >= '0' && c <= '9'			? c - '0'
+			      : base == 16 && (c | 0x20) >= 'a' && (c | 0x20) <= 'f' ? (c | 0x20) - 'a' + 10
+										    : 99;
+
+		if (dv >= (unsigned)base)
+			break;
+		v = v * (uint32_t)base + dv;
+	}
+	if (i == 0 || p[i]) /* empty, longer, or not only digits: as strtoul says */
+		return (uint32_t)strtoul(s, NULL, base);
+	return v;
 }
 
 static const char *get(struct json_object *o, const char *a, const char *b)
@@ -111,7 +141,7 @@ static int split_samba_address(const char *s, char *ip, size_t n, uint32_t *port
 		return -1;
 	memcpy(ip, colon + 1, (size_t)(last - colon - 1));
 	ip[last - colon - 1] = 0;
-	*port = (uint32_t)strtoul(last + 1, NULL, 10);
+	*port = to_u32(last + 1, 10);
 	return 0;
 }
 
@@ -207,13 +237,13 @@ static enum replay_kind decode_fields(const struct rec_fields *f, struct det_eve
 		return bad(err, n, "smbwatch record without a valid \"@timestamp\"");
 	if (!f->code || strncmp(f->code, "0x", 2))
 		return bad(err, n, "smbwatch record without smbwatch.nt_status_code");
-	e->status = (uint32_t)strtoul(f->code, NULL, 16);
+	e->status = to_u32(f->code, 16);
 	e->account = f->user;
 	e->domain = f->udomain;
 	e->workstation = f->swws;
 	e->ip = f->ip;
 	if (f->port)
-		e->port = (uint32_t)strtoul(f->port, NULL, 10);
+		e->port = to_u32(f->port, 10);
 	if (!e->account || !e->ip)
 		return bad(err, n, "smbwatch record without user.name or source.ip");
 	if (!strcmp(ds, "smbwatch.auth")) {
