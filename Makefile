@@ -9,7 +9,7 @@ ARCH := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
 CFLAGS ?= -g -O2
 CFLAGS += -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE -MMD -MP $(SAN_CFLAGS)
 CPPFLAGS += -I$(OUT) -Ibpf -Iuser
-LDLIBS := -lbpf -ldw -lelf -lz -ljson-c -lsimdjson -lstdc++
+LDLIBS := -lbpf -ldw -lelf -lz -ljson-c -lsimdjson -lstdc++ -pthread
 CXX ?= g++
 CXXFLAGS ?= -g -O2
 CXXFLAGS += -Wall -Wextra -Werror -std=c++17 -MMD -MP $(SAN_CFLAGS)
@@ -45,7 +45,8 @@ LIB_SRCS := user/ntstatus.c user/json_out.c user/text_out.c user/utf8.c user/arg
 	    user/record.c user/samba/layout.c user/samba/elf_info.c user/samba/build.c \
 	    user/samba/dwarf_layout.c user/plausible.c \
 	    user/smb_path.c user/session_cache.c user/smb2_record.c user/detect.c \
-	    user/output.c user/replay.c user/line_reader.c user/top_model.c user/syslog_out.c
+	    user/output.c user/replay.c user/replay_source.c user/line_reader.c user/top_model.c \
+	    user/syslog_out.c
 APP_SRCS := user/main.c user/tracer.c user/doctor.c user/preflight.c user/top.c \
 	    user/layout_cmd.c user/privsep.c user/probes/probes.c user/probes/lib_watch.c \
 	    user/probes/monitor.c user/probes/ringbuf.c

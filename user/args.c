@@ -81,6 +81,7 @@ enum {
 	OPT_SMBD_LIBPATH,
 	OPT_MAX_PAIRS,
 	OPT_MAX_LINE,
+	OPT_NO_THREADS,
 };
 
 static const struct argp_option options[] = {
@@ -141,6 +142,9 @@ static const struct argp_option options[] = {
 	{ "no-findings", OPT_NO_FINDINGS, NULL, 0, "Live: events only, no detection", 1 },
 	{ "max-line", OPT_MAX_LINE, "BYTES", 0,
 	  "Replay: a longer line is skipped as malformed and counted (1048576)", 1 },
+	{ "no-threads", OPT_NO_THREADS, NULL, 0,
+	  "Replay: parse in one thread (by default each input parses on a thread of its own "
+	  "when more than one CPU is available)", 1 },
 	{ "max-pairs", OPT_MAX_PAIRS, "N", 0,
 	  "(account, client) pairs the detector keeps; beyond, the least recently active is "
 	  "evicted and counted (1000000)", 1 },
@@ -256,6 +260,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			return EINVAL;
 		}
 		o->max_line = v;
+		break;
+	case OPT_NO_THREADS:
+		o->no_threads = true;
 		break;
 	case OPT_MAX_PAIRS:
 		if (smbw_parse_ulong(arg, 1, DET_MAX_MAX_PAIRS, &v)) {

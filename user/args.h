@@ -38,6 +38,7 @@ struct smbw_opts {
 	const char *syslog_target; /* NULL: /dev/log */
 	unsigned long stats_interval_s; /* a smbwatch.stats record this often (60) */
 	unsigned long max_line;    /* replay: longer lines are skipped (1 MiB) */
+	bool no_threads;           /* replay: parse in the main thread */
 	const char *files[256];    /* replay: the files ("-": standard input) */
 	int nfiles;
 };

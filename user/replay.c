@@ -18,6 +18,10 @@
 #include "json_fast.h"
 #include "line_reader.h"
 #include "replay.h"
+#include "replay_source.h"
+
+/* Inputs beyond this many are parsed in the main thread (a thread and its buffers each). */
+#define REPLAY_MAX_THREADS 16
 
 static int digits(const char *s, int n, int *v)
 {
@@ -400,86 +404,22 @@ const char *replay_input_refused(const char *path)
 				      "not a regular file";
 }
 
-struct replay_stats {
-	uint64_t lines, events, skipped, malformed, out_of_order;
-	uint64_t malformed_by[REPLAY_NREASONS];
-};
-
-static void malformed(struct replay_stats *st, const char *name, uint64_t lineno,
-		      enum replay_reason why, const char *err)
-{
-	fprintf(stderr, "smbwatch: %s:%llu: %s, skipped\n", name, (unsigned long long)lineno, err);
-	st->malformed++;
-	st->malformed_by[why]++;
-}
-
-/* One input of a replay: its reader, its decoder and the next event it has (the head). */
+/* One input of a replay and the next event it has (the head). */
 struct input {
-	const char *name;
-	int fd;
-	struct line_reader lr;
-	struct replay_decoder *dec;
-	struct det_event ev; /* strings valid until the decoder's next line */
-	uint64_t last_ts;    /* of the event before, for out-of-order counting */
-	unsigned idx;        /* order on the command line: ties go to the earlier file */
-	bool failed;
+	struct replay_source *src;
+	const struct det_event *ev; /* valid until the source's next event */
+	unsigned idx;               /* order on the command line: ties go to the earlier file */
 };
 
-/* Reads in until its next event (true), or the end of it (false). */
-static bool input_next(struct input *in, struct replay_stats *st)
+static bool input_next(struct input *in)
 {
-	struct lr_seg seg;
-	char err[200];
-	int got;
-
-	while ((got = lr_next(&in->lr, &seg)) > 0) {
-		enum replay_reason why;
-		size_t len = seg.len;
-
-		if (seg.kind == LR_TOO_LONG) {
-			st->lines++;
-			snprintf(err, sizeof(err), "longer than %zu bytes (--max-line)",
-				 in->lr.max_line);
-			malformed(st, in->name, seg.lineno, REPLAY_TOO_LONG, err);
-			continue;
-		}
-		if (seg.kind == LR_NUL_RUN) {
-			st->lines++;
-			malformed(st, in->name, seg.lineno, REPLAY_NUL_BYTES, "NUL bytes");
-			continue;
-		}
-		while (len > 0 && seg.text[len - 1] == '\r')
-			len--;
-		if (!len)
-			continue;
-		st->lines++;
-		switch (replay_decode_line(in->dec, seg.text, len, &in->ev, err, sizeof(err),
-					   &why)) {
-		case REPLAY_EVENT:
-			st->events++;
-			if (in->ev.ts_us < in->last_ts)
-				st->out_of_order++; /* a clock step: fed anyway */
-			in->last_ts = in->ev.ts_us;
-			return true;
-		case REPLAY_SKIP:
-			st->skipped++;
-			break;
-		case REPLAY_BAD:
-			malformed(st, in->name, seg.lineno, why, err);
-			break;
-		}
-	}
-	if (got < 0) {
-		fprintf(stderr, "smbwatch: cannot read %s: %s\n", in->name, strerror(in->lr.err));
-		in->failed = true;
-	}
-	return false;
+	return (in->ev = replay_source_next(in->src)) != NULL;
 }
 
 /* A min-heap of inputs by their head event's time (then command-line order). */
 static bool earlier(const struct input *a, const struct input *b)
 {
-	return a->ev.ts_us != b->ev.ts_us ? a->ev.ts_us < b->ev.ts_us : a->idx < b->idx;
+	return a->ev->ts_us != b->ev->ts_us ? a->ev->ts_us < b->ev->ts_us : a->idx < b->idx;
 }
 
 static void sift_down(struct input **h, size_t n, size_t i)
@@ -505,7 +445,7 @@ static void sift_down(struct input **h, size_t n, size_t i)
  * @timestamp): with logs of several servers, one client's failures on all of them are one
  * finding, counted in the order they happened. Within one input, records stay in file order
  * relative to each other; one earlier than the one before it is counted (out_of_order). */
-static void replay_merge(struct input *in, size_t n, struct detector *d, struct replay_stats *st)
+static void replay_merge(struct input *in, size_t n, struct detector *d)
 {
 	struct input **h = calloc(n ? n : 1, sizeof(*h));
 	size_t nh = 0, i;
@@ -515,13 +455,13 @@ static void replay_merge(struct input *in, size_t n, struct detector *d, struct 
 		return;
 	}
 	for (i = 0; i < n; i++)
-		if (input_next(&in[i], st))
+		if (input_next(&in[i]))
 			h[nh++] = &in[i];
 	for (i = nh / 2; i-- > 0;)
 		sift_down(h, nh, i);
 	while (nh) {
-		det_feed(d, &h[0]->ev);
-		if (!input_next(h[0], st))
+		det_feed(d, h[0]->ev);
+		if (!input_next(h[0]))
 			h[0] = h[--nh];
 		sift_down(h, nh, 0);
 	}
@@ -539,6 +479,7 @@ int replay_run(const struct smbw_opts *o)
 	uint64_t rss_kb, t0 = smbw_mono_now_ns();
 	struct input *in = NULL;
 	int i, nin = 0, ret = 0;
+	bool threaded;
 
 	smbw_ctx_init(&ctx);
 	output_init(&out, o->json, &ctx);
@@ -563,37 +504,33 @@ int replay_run(const struct smbw_opts *o)
 		ret = 1;
 		goto out;
 	}
+	/* parsing is most of the work: with a CPU to spare, each input parses on its own thread */
+	threaded = !o->no_threads && o->nfiles <= REPLAY_MAX_THREADS && replay_threads_useful();
 	for (i = 0; i < o->nfiles; i++) {
 		struct input *x = &in[nin];
+		const char *name = strcmp(o->files[i], "-") ? o->files[i] : "(stdin)";
+		int fd = strcmp(o->files[i], "-") ? open(o->files[i], O_RDONLY | O_CLOEXEC) : 0;
 
-		x->name = strcmp(o->files[i], "-") ? o->files[i] : "(stdin)";
-		x->fd = strcmp(o->files[i], "-") ? open(o->files[i], O_RDONLY | O_CLOEXEC) : 0;
-		if (x->fd < 0) {
+		if (fd < 0) {
 			fprintf(stderr, "smbwatch: cannot read %s: %s\n", o->files[i],
 				strerror(errno));
 			ret = 1;
 			continue;
 		}
 		x->idx = (unsigned)i;
-		x->dec = replay_decoder_new();
-		if (!x->dec || lr_init(&x->lr, x->fd, o->max_line)) {
+		x->src = replay_source_open(name, fd, o->max_line, threaded);
+		if (!x->src) {
 			fprintf(stderr, "smbwatch: out of memory\n");
-			replay_decoder_free(x->dec);
-			if (x->fd)
-				close(x->fd);
+			if (fd)
+				close(fd);
 			ret = 1;
 			continue;
 		}
 		nin++;
 	}
-	replay_merge(in, nin, d, &st);
-	for (i = 0; i < nin; i++) {
-		ret |= in[i].failed;
-		lr_free(&in[i].lr);
-		replay_decoder_free(in[i].dec);
-		if (in[i].fd)
-			close(in[i].fd);
-	}
+	replay_merge(in, nin, d);
+	for (i = 0; i < nin; i++)
+		ret |= replay_source_close(in[i].src, &st);
 	free(in);
 	det_finish(d);
 	det_get_stats(d, &ds);
