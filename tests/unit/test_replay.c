@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include "json_out.h"
 #include "record.h"
 #include "replay.h"
@@ -412,4 +413,35 @@ Test(replay, samba_audit_lines_open_a_finding)
 				     "(WRONG_PASSWORD x2, ACCOUNT_LOCKED_OUT x1) in the last 300 s; "
 				     "the account is locked out.");
 	det_free(d);
+}
+
+/* The date arithmetic agrees with the C library's timegm for every day from 1600 to 2400
+ * (leap years, centuries, before 1970) and for a leap second. */
+Test(replay_time, agrees_with_timegm)
+{
+	struct tm tm = { .tm_year = 1600 - 1900, .tm_mon = 0, .tm_mday = 1, .tm_hour = 13,
+			 .tm_min = 7, .tm_sec = 60 };
+	char s[80];
+	uint64_t us;
+	time_t t;
+	int days;
+
+	for (days = 0; days < 800 * 366; days += 1) {
+		struct tm d;
+
+		t = timegm(&tm); /* normalises tm: the next day each time round */
+		gmtime_r(&t, &d);
+		if (d.tm_year + 1900 >= 2400)
+			break;
+		snprintf(s, sizeof(s), "%04d-%02d-%02dT13:07:60.000001Z", d.tm_year + 1900,
+			 d.tm_mon + 1, d.tm_mday);
+		cr_assert_eq(replay_parse_time(s, &us), 0, "%s", s);
+		cr_assert_eq((int64_t)us, (int64_t)t * 1000000 + 1, "%s", s);
+		tm = d;
+		tm.tm_mday++;
+		tm.tm_hour = 13;
+		tm.tm_min = 7;
+		tm.tm_sec = 60;
+	}
+	cr_assert_gt(days, 290000);
 }
