@@ -28,7 +28,7 @@ endif
 .PHONY: all clean check check-unit check-integration check-integration-4.22 demo bench vmlinux \
 	install uninstall
 
-all: $(OUT)/smbwatch $(OUT)/smbsim
+all: $(OUT)/smbwatch $(OUT)/smbsim $(OUT)/smbstorm
 
 # --- BPF object and skeleton ---
 $(OUT)/smbwatch.bpf.o: bpf/smbwatch.bpf.c bpf/smbwatch.h vmlinux.h | $(OUT)
@@ -80,6 +80,12 @@ SMBCLIENT_CFLAGS := $(shell pkg-config --cflags smbclient 2>/dev/null || echo -I
 $(OUT)/smbsim: tools/smbsim.c | $(OUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(SMBCLIENT_CFLAGS) $< -lsmbclient -o $@
+
+# A failing-open storm that speaks SMB2 itself (NTLMv2 via nettle), pipelined: for make bench,
+# where the client must not be the bottleneck.
+$(OUT)/smbstorm: tools/smbstorm.c | $(OUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $< -lnettle -o $@
 
 # --- tests (Criterion) ---
 UNIT_SRCS := $(wildcard tests/unit/*.c)
@@ -239,7 +245,7 @@ demo: $(OUT)/smbwatch $(OUT)/smbsim
 	tools/demo --no-install
 
 # Cost of tracing, as ratios in one run; writes BENCHMARKS.md (root, a few minutes).
-bench: $(OUT)/smbwatch $(OUT)/smbsim
+bench: $(OUT)/smbwatch $(OUT)/smbsim $(OUT)/smbstorm
 	tools/bench
 
 # Regenerates vmlinux.h (committed) from the running kernel's BTF.
