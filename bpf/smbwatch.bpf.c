@@ -237,30 +237,111 @@ int BPF_KPROBE(log_authentication_event, void *msg_ctx, void *lp_ctx, void *star
 /* ---- SMB2 requests ---- */
 
 struct smb2_req_view {
-	const void *hdr, *body, *dyn;
+	const void *hdr, *body, *dyn, *tcon;
 	__u64 dyn_len;
+	__u64 mid;      /* the header's MessageId */
+	__u32 hdr_flags;
 	__u16 opcode;
+	__u16 name_len; /* CREATE's NameLength, TREE_CONNECT's PathLength, QUERY_DIRECTORY's
+			 * FileNameLength (0 for other opcodes) */
 };
 
-/* req->in.vector[current_idx + 1..3]: SMB2 header, fixed body, dynamic part. */
+/* Where each reported request keeps the length of its name, in its fixed body. */
+#define CREATE_NAME_LEN 0x2e
+#define TCON_PATH_LEN 6
+#define QDIR_NAME_LEN 26
+/* The SMB2 header and enough of the body for every name length above, in one read. */
+#define HDR_SPAN (64 + CREATE_NAME_LEN + 2)
+/* smbd_smb2_request.in from .vector on: the pointer, vector_count, and (16 bytes on, in every
+ * series) the inline _vector[1 + 4] that a request not in a compound points .vector at. */
+#define VEC_SPAN (16 + 5 * 16)
+/* A probe read costs about 0.13 us on a VM whatever its size up to a few hundred bytes, so
+ * the view is built from as few as it can: tcon and current_idx together, .vector with the
+ * inline iovecs, the header with the body. Where a guess does not hold (a compound request, a
+ * body apart from its header, fields far apart in an unknown layout) it reads each one. */
+#define TCON_IDX_SPAN 32
+
+static __always_inline __u16 get16(const unsigned char *p)
+{
+	return (__u16)(p[0] | p[1] << 8);
+}
+
+static __always_inline __u32 get32(const unsigned char *p)
+{
+	return get16(p) | (__u32)get16(p + 2) << 16;
+}
+
+static __always_inline __u16 name_len_at(__u16 opcode)
+{
+	return opcode == SMBW_SMB2_CREATE	? CREATE_NAME_LEN
+	       : opcode == SMBW_SMB2_TREE_CONNECT ? TCON_PATH_LEN
+						  : QDIR_NAME_LEN;
+}
+
+/* req->tcon, req->current_idx, and req->in.vector[current_idx + 1..3]: SMB2 header, fixed
+ * body, dynamic part; from the header its opcode, flags and MessageId, from the body the
+ * length of the name it carries. */
 static __always_inline int smb2_view(const void *req, struct smb2_req_view *v)
 {
-	const struct iovec *vec = read_ptr(req, smb2_layout.req_in_vector);
-	int idx = 0;
+	const __u32 t = smb2_layout.req_tcon, c = smb2_layout.req_current_idx,
+		    vo = smb2_layout.req_in_vector;
+	__u64 buf[(VEC_SPAN > HDR_SPAN ? VEC_SPAN : HDR_SPAN) / 8 + 1] = {};
+	const unsigned char *b = (const unsigned char *)buf;
+	const struct iovec *vec;
 	struct iovec iov[3];
+	int idx = 0;
 
-	if (!vec || bpf_probe_read_user(&idx, sizeof(idx), req + smb2_layout.req_current_idx))
-		return -1;
+	if (c >= t && c + 4 - t <= TCON_IDX_SPAN) {
+		if (bpf_probe_read_user(buf, (c + 4 - t) & (TCON_IDX_SPAN * 2 - 1), req + t))
+			return -1;
+		v->tcon = (const void *)buf[0];
+		idx = (int)get32(b + ((c - t) & (TCON_IDX_SPAN - 1)));
+	} else {
+		v->tcon = read_ptr(req, t);
+		if (bpf_probe_read_user(&idx, sizeof(idx), req + c))
+			return -1;
+	}
 	if (idx < 0 || idx > 1024)
 		return -1;
-	if (bpf_probe_read_user(iov, sizeof(iov), vec + idx + 1))
+	if (bpf_probe_read_user(buf, VEC_SPAN, req + vo))
+		vec = read_ptr(req, vo);
+	else
+		vec = (const struct iovec *)buf[0];
+	if (!vec)
+		return -1;
+	if ((const void *)vec == req + vo + 16 && idx == 1)
+		__builtin_memcpy(iov, b + 16 + 2 * 16, sizeof(iov));
+	else if ((const void *)vec == req + vo + 16 && idx == 0)
+		__builtin_memcpy(iov, b + 16 + 1 * 16, sizeof(iov));
+	else if (bpf_probe_read_user(iov, sizeof(iov), vec + idx + 1))
 		return -1;
 	v->hdr = iov[0].iov_base;
 	v->body = iov[1].iov_base;
 	v->dyn = iov[2].iov_base;
 	v->dyn_len = iov[2].iov_len;
-	if (!v->hdr || bpf_probe_read_user(&v->opcode, 2, v->hdr + 12))
+	if (!v->hdr)
 		return -1;
+	if (v->body == v->hdr + 64 && !bpf_probe_read_user(buf, HDR_SPAN, v->hdr)) {
+		v->opcode = get16(b + 12);
+		if (v->opcode == SMBW_SMB2_CREATE)
+			v->name_len = get16(b + 64 + CREATE_NAME_LEN);
+		else if (v->opcode == SMBW_SMB2_TREE_CONNECT)
+			v->name_len = get16(b + 64 + TCON_PATH_LEN);
+		else if (v->opcode == SMBW_SMB2_QUERY_DIRECTORY)
+			v->name_len = get16(b + 64 + QDIR_NAME_LEN);
+		else
+			v->name_len = 0;
+	} else {
+		if (bpf_probe_read_user(buf, 32, v->hdr))
+			return -1;
+		v->opcode = get16(b + 12);
+		v->name_len = 0;
+		if (v->opcode == SMBW_SMB2_CREATE || v->opcode == SMBW_SMB2_TREE_CONNECT ||
+		    v->opcode == SMBW_SMB2_QUERY_DIRECTORY)
+			bpf_probe_read_user(&v->name_len, 2, v->body + name_len_at(v->opcode));
+	}
+	v->hdr_flags = get32(b + 16);
+	v->mid = buf[3];
 	return 0;
 }
 
@@ -359,9 +440,9 @@ static __always_inline void read_identity(struct smbw_smb2_event *e, const void 
 
 /* The identity of a request on a share: from the cache when its process's epoch still
  * holds, else read from smbd and cached. Requests without a share are always read. */
-static __always_inline void fill_identity(struct smbw_smb2_event *e, const void *req)
+static __always_inline void fill_identity(struct smbw_smb2_event *e, const void *req,
+					  const void *tcon)
 {
-	const void *tcon = read_ptr(req, smb2_layout.req_tcon);
 	struct ident_key key = { .pid = e->pid, .tcon = (__u64)tcon };
 	__u32 epoch, zero = 0;
 	struct ident *c, *n;
@@ -395,31 +476,16 @@ static __always_inline void fill_identity(struct smbw_smb2_event *e, const void 
 	bpf_map_update_elem(&ident_cache, &key, n, BPF_ANY);
 }
 
-/* The length of the name a request carries: CREATE's NameLength (body+0x2e), TREE_CONNECT's
- * PathLength (body+6: \\server\share), QUERY_DIRECTORY's FileNameLength (body+26). */
-static __always_inline __u16 wire_name_len(const struct smb2_req_view *v)
-{
-	__u16 len = 0, off = v->opcode == SMBW_SMB2_CREATE	   ? 0x2e
-			   : v->opcode == SMBW_SMB2_TREE_CONNECT ? 6
-								  : 26;
-
-	bpf_probe_read_user(&len, 2, v->body + off);
-	return len;
-}
-
 /* Fills an event from a request: addresses, account, share, and the name it asked for (len
  * bytes). full: the whole struct was reserved (dir, and SMBW_PATH_LEN of path). */
 static __always_inline bool smb2_fill(struct smbw_smb2_event *e, const void *req,
 				      const struct smb2_req_view *v, __u16 len, const bool full)
 {
-	__u32 hdr_flags = 0;
-
-	fill_identity(e, req);
+	fill_identity(e, req, v->tcon);
 	if (filter_local_port && e->local.port != filter_local_port)
 		return false;
-	bpf_probe_read_user(&e->mid, sizeof(e->mid), v->hdr + 24);
-	bpf_probe_read_user(&hdr_flags, sizeof(hdr_flags), v->hdr + 16);
-	if (hdr_flags & 0x10000000) /* SMB2_FLAGS_DFS_OPERATIONS */
+	e->mid = v->mid;
+	if (v->hdr_flags & 0x10000000) /* SMB2_FLAGS_DFS_OPERATIONS */
 		e->flags |= SMBW_F_DFS;
 	read_wire_name(e, v->dyn, len, v->dyn_len, full ? SMBW_PATH_LEN : SMBW_SMALL_PATH);
 	if (full && v->opcode == SMBW_SMB2_QUERY_DIRECTORY) {
@@ -456,7 +522,7 @@ static __always_inline void emit_sized(const void *req, const struct smb2_req_vi
 /* An event for the request: short unless the name is long or it is a directory search. */
 static __always_inline void emit_smb2(const void *req, const struct smb2_req_view *v, __u32 status)
 {
-	__u16 len = wire_name_len(v);
+	__u16 len = v->name_len;
 
 	if (v->opcode == SMBW_SMB2_QUERY_DIRECTORY || len > SMBW_SMALL_PATH - 2)
 		emit_sized(req, v, status, len, true);

@@ -493,7 +493,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case ARGP_KEY_END:
 		if (!opt.server || !opt.user || !opt.password || !opt.npaths)
-			argp_error(state, "--server, --user, --password and SHARE/PATH... are needed");
+			argp_error(state,
+				   "--server, --user, --password and SHARE/PATH... are needed");
 		break;
 	default: return ARGP_ERR_UNKNOWN;
 	}
@@ -522,9 +523,12 @@ int main(int argc, char **argv)
 	if (!slash || (size_t)(slash - opt.paths[0]) >= sizeof(share))
 		die("%s: give SHARE/PATH", opt.paths[0]);
 	snprintf(share, sizeof(share), "%.*s", (int)(slash - opt.paths[0]), opt.paths[0]);
-	for (i = 1; i < opt.npaths; i++)
-		if (strncmp(opt.paths[i], share, strlen(share)) || opt.paths[i][strlen(share)] != '/')
+	for (i = 1; i < opt.npaths; i++) {
+		size_t n = strlen(share);
+
+		if (strncmp(opt.paths[i], share, n) || opt.paths[i][n] != '/')
 			die("%s: every path must be in the first one's share", opt.paths[i]);
+	}
 	sa.sin_port = htons((uint16_t)opt.port);
 	if (inet_pton(AF_INET, opt.server, &sa.sin_addr) != 1)
 		die("%s: not an IPv4 address", opt.server);
@@ -582,7 +586,8 @@ int main(int argc, char **argv)
 	fprintf(stderr, "smbstorm: %lu opens, %lu failed, %.3f s, %.1f/s\n", done, failed, secs,
 		secs > 0 ? (double)done / secs : 0.0);
 	if (ok) {
-		fprintf(stderr, "smbstorm: %lu opens succeeded: give paths that do not exist\n", ok);
+		fprintf(stderr, "smbstorm: %lu opens succeeded: give paths that do not exist\n",
+			ok);
 		return 1;
 	}
 	return 0;
