@@ -12,7 +12,6 @@
  *     does not count a wrong password that matches one of the two previous ones, so the real
  *     remaining may be lower or higher: it is shown as what this server's traffic alone uses. */
 #include <fnmatch.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -827,6 +826,31 @@ static int file_cmp_key(const struct dfile *x, uint32_t kh, const char *server, 
 	       !strcasecmp(x->path, path);
 }
 
+/* Files sorted by how often they were sought, most first, then by path. */
+static int by_count(const void *a, const void *b)
+{
+	const struct dfile *x = a, *y = b;
+
+	return x->count < y->count ? 1 : x->count > y->count ? -1 : strcmp(x->path, y->path);
+}
+
+/* Moves files[i] to its place in that order (the rest is in order already), so that a
+ * finding never sorts its files: a count that grew moves left, a new file finds its place. */
+static void settle(struct detail *x, int i)
+{
+	struct dfile t = x->files[i];
+
+	while (i > 0 && by_count(&x->files[i - 1], &t) > 0) {
+		x->files[i] = x->files[i - 1];
+		i--;
+	}
+	while (i + 1 < x->nfiles && by_count(&t, &x->files[i + 1]) > 0) {
+		x->files[i] = x->files[i + 1];
+		i++;
+	}
+	x->files[i] = t;
+}
+
 /* Adds or counts a file; returns the name hash of its last component (0: out of memory). */
 static uint32_t add_file(struct detail *x, const struct det_event *e)
 {
@@ -850,6 +874,7 @@ static uint32_t add_file(struct detail *x, const struct det_event *e)
 		if (file_cmp_key(&x->files[i], kh, server, slen, share, path)) {
 			x->files[i].count++;
 			x->files[i].last_us = e->ts_us;
+			settle(x, i);
 			return nh;
 		}
 	shlen = strnlen(share, DET_STR - 1);
@@ -894,6 +919,7 @@ static uint32_t add_file(struct detail *x, const struct det_event *e)
 	f->last_us = e->ts_us;
 	f->key_hash = kh;
 	f->name_hash = nh;
+	settle(x, (int)(f - x->files));
 	return nh;
 }
 
@@ -942,27 +968,49 @@ static int places_tried(struct detector *d, const struct detail *x, uint32_t nam
  * within the window. Fills path_name and path_files with the name sought in the most. */
 static void path_search(struct detector *d, const struct detail *x, uint64_t now)
 {
+	/* name hash -> first files[] entry with it, and how many entries (at most DET_MAX_DIRS) */
+	struct {
+		uint32_t hash;
+		int8_t first, n;
+	} t[2 * DET_MAX_FILES];
 	struct det_finding *f = &d->f;
 	uint64_t horizon = window_start(d, now);
-	int i, j, best = 0;
+	int i, j, best = 0, at = -1;
+	uint32_t mask = 2 * DET_MAX_FILES - 1;
 
 	f->rule_path = false;
 	f->npath_files = 0;
+	for (i = 0; i < 2 * DET_MAX_FILES; i++)
+		t[i].first = -1;
 	for (i = 0; i < f->nfiles; i++) {
-		int idx[DET_MAX_DIRS], n = 0;
+		uint32_t h = f->files[i].name_hash, k = h & mask;
 
 		if (f->files[i].last_us < horizon)
 			continue;
-		for (j = 0; j < f->nfiles; j++)
-			if (f->files[j].last_us >= horizon &&
-			    f->files[j].name_hash == f->files[i].name_hash && n < DET_MAX_DIRS)
-				idx[n++] = j;
-		if (n > best) {
-			best = n;
-			memcpy(f->path_files, idx, sizeof(int) * (size_t)n);
-			f->npath_files = n;
-			copy(f->path_name, sizeof(f->path_name), base(f->files[i].path));
+		while (t[k].first >= 0 && t[k].hash != h)
+			k = (k + 1) & mask;
+		if (t[k].first < 0) {
+			t[k].hash = h;
+			t[k].first = (int8_t)i;
+			t[k].n = 0;
 		}
+		if (t[k].n < DET_MAX_DIRS)
+			t[k].n++;
+	}
+	/* the name sought in the most directories; of equals, the one whose first file comes first
+	 * in the (sorted) table */
+	for (i = 0; i < 2 * DET_MAX_FILES; i++)
+		if (t[i].first >= 0 && (t[i].n > best || (t[i].n == best && t[i].first < at))) {
+			best = t[i].n;
+			at = t[i].first;
+		}
+	if (best) {
+		uint32_t h = f->files[at].name_hash;
+
+		for (j = 0; j < f->nfiles && f->npath_files < DET_MAX_DIRS; j++)
+			if (f->files[j].last_us >= horizon && f->files[j].name_hash == h)
+				f->path_files[f->npath_files++] = j;
+		copy(f->path_name, sizeof(f->path_name), base(f->files[at].path));
 	}
 	/* A PATH walker tries every entry: a share that does not exist (a failed connect, so the
 	 * name never reached the server) counts as one more directory tried, once the name was
@@ -986,20 +1034,52 @@ const char *det_rule_name(const struct det_finding *f)
 				 "Repeated failed lookups: one account from one client";
 }
 
-static size_t add(char *buf, size_t n, size_t o, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static size_t add(char *buf, size_t n, size_t o, const char *fmt, ...)
+/* Appends len bytes of str at offset o of buf[n], as snprintf would: cut at n - 1 bytes and
+ * NUL-terminated, the returned offset counting what did not fit. */
+static size_t addn(char *buf, size_t n, size_t o, const char *str, size_t len)
 {
-	va_list ap;
-	int w;
+	if (o < n) {
+		size_t room = n - 1 - o, k = len < room ? len : room;
 
-	if (o >= n)
-		return o;
-	va_start(ap, fmt);
-	w = vsnprintf(buf + o, n - o, fmt, ap);
-	va_end(ap);
-	return w < 0 ? o : o + (size_t)w;
+		memcpy(buf + o, str, k);
+		buf[o + k] = 0;
+	}
+	return o + len;
+}
+
+static size_t add(char *buf, size_t n, size_t o, const char *str)
+{
+	return addn(buf, n, o, str, strlen(str));
+}
+
+static size_t add_u64(char *buf, size_t n, size_t o, uint64_t v)
+{
+	char num[24], *p = num + sizeof(num);
+
+	do
+		*--p = (char)('0' + v % 10);
+	while (v /= 10);
+	return addn(buf, n, o, p, (size_t)(num + sizeof(num) - p));
+}
+
+/* Appends " \\server\share", then (when sep) '\' and len bytes of path; every '/' in what it
+ * appended is written as '\'. */
+static size_t add_unc(char *buf, size_t n, size_t o, const char *server, const char *share,
+		      const char *path, size_t len, bool sep)
+{
+	size_t at = o;
+
+	o = add(buf, n, o, " \\\\");
+	o = add(buf, n, o, server);
+	o = add(buf, n, o, "\\");
+	o = add(buf, n, o, share);
+	if (sep)
+		o = add(buf, n, o, "\\");
+	o = addn(buf, n, o, path, len);
+	for (; at < o && at + 1 < n; at++)
+		if (buf[at] == '/')
+			buf[at] = '\\';
+	return o;
 }
 
 static const char *short_status(uint32_t status, char *buf, size_t n)
@@ -1016,76 +1096,90 @@ static void build_message(struct detector *d, struct det_finding *f)
 	size_t n = sizeof(d->message), o = 0;
 	int i;
 
-	o = add(m, n, o, "%s%s%s from %s%s%s%s: ", f->domain[0] ? f->domain : "",
-		f->domain[0] ? "\\" : "", f->account, f->ip, f->workstation[0] ? " (" : "",
-		f->workstation, f->workstation[0] ? ")" : "");
-	if (f->failed_logons) {
-		o = add(m, n, o, "%llu failed logon%s (", (unsigned long long)f->failed_logons,
-			f->failed_logons == 1 ? "" : "s");
-		for (i = 0; i < f->n_logon_statuses; i++)
-			o = add(m, n, o, "%s%s x%llu", i ? ", " : "",
-				short_status(f->logon_statuses[i].status, sb, sizeof(sb)),
-				(unsigned long long)f->logon_statuses[i].count);
-		o = add(m, n, o, ")%s", f->failed_lookups ? " and " : "");
+	m[0] = 0;
+	if (f->domain[0]) {
+		o = add(m, n, o, f->domain);
+		o = add(m, n, o, "\\");
 	}
-	if (f->failed_lookups)
-		o = add(m, n, o, "%llu failed lookup%s", (unsigned long long)f->failed_lookups,
-			f->failed_lookups == 1 ? "" : "s");
-	o = add(m, n, o, " in the last %u s", f->window_s);
-	if (f->locked_out)
+	o = add(m, n, o, f->account);
+	o = add(m, n, o, " from ");
+	o = add(m, n, o, f->ip);
+	if (f->workstation[0]) {
+		o = add(m, n, o, " (");
+		o = add(m, n, o, f->workstation);
+		o = add(m, n, o, ")");
+	}
+	o = add(m, n, o, ": ");
+	if (f->failed_logons) {
+		o = add_u64(m, n, o, f->failed_logons);
+		o = add(m, n, o, f->failed_logons == 1 ? " failed logon (" : " failed logons (");
+		for (i = 0; i < f->n_logon_statuses; i++) {
+			if (i)
+				o = add(m, n, o, ", ");
+			o = add(m, n, o, short_status(f->logon_statuses[i].status, sb, sizeof(sb)));
+			o = add(m, n, o, " x");
+			o = add_u64(m, n, o, f->logon_statuses[i].count);
+		}
+		o = add(m, n, o, f->failed_lookups ? ") and " : ")");
+	}
+	if (f->failed_lookups) {
+		o = add_u64(m, n, o, f->failed_lookups);
+		o = add(m, n, o, f->failed_lookups == 1 ? " failed lookup" : " failed lookups");
+	}
+	o = add(m, n, o, " in the last ");
+	o = add_u64(m, n, o, f->window_s);
+	o = add(m, n, o, " s");
+	if (f->locked_out) {
 		o = add(m, n, o, "; the account is locked out");
-	else if (f->lockout_remaining == 0)
+	} else if (f->lockout_remaining == 0) {
 		o = add(m, n, o, "; the lockout threshold is reached");
-	else if (f->lockout_remaining > 0)
-		o = add(m, n, o, "; %d more bad password%s and %s is locked out", f->lockout_remaining,
-			f->lockout_remaining == 1 ? "" : "s", f->account);
+	} else if (f->lockout_remaining > 0) {
+		o = add(m, n, o, "; ");
+		o = add_u64(m, n, o, (uint64_t)f->lockout_remaining);
+		o = add(m, n, o, f->lockout_remaining == 1 ? " more bad password and " :
+							      " more bad passwords and ");
+		o = add(m, n, o, f->account);
+		o = add(m, n, o, " is locked out");
+	}
 	if (f->rule_path) {
-		o = add(m, n, o, "; it looks for %s in", f->path_name);
+		o = add(m, n, o, "; it looks for ");
+		o = add(m, n, o, f->path_name);
+		o = add(m, n, o, " in");
 		for (i = 0; i < f->npath_files; i++) {
 			const struct det_file *x = &f->files[f->path_files[i]];
 			const char *slash = strrchr(x->path, '/');
-			int dirlen = slash ? (int)(slash - x->path) : 0;
 
-			size_t at = o;
-
-			o = add(m, n, o, "%s \\\\%s\\%s%s%.*s", i ? "," : "",
-				x->server[0] ? x->server : f->server, x->share,
-				dirlen ? "\\" : "", dirlen, x->path);
-			for (; at < o && at < n; at++)
-				if (m[at] == '/')
-					m[at] = '\\';
+			if (i)
+				o = add(m, n, o, ",");
+			o = add_unc(m, n, o, x->server[0] ? x->server : f->server, x->share, x->path,
+				    slash ? (size_t)(slash - x->path) : 0, slash != NULL);
 		}
-		for (i = 0; i < f->nmissing_shares; i++)
-			o = add(m, n, o, ", %s (no such share)", f->missing_shares[i]);
+		for (i = 0; i < f->nmissing_shares; i++) {
+			o = add(m, n, o, ", ");
+			o = add(m, n, o, f->missing_shares[i]);
+			o = add(m, n, o, " (no such share)");
+		}
 	} else if (f->nfiles) {
 		o = add(m, n, o, "; files sought:");
 		for (i = 0; i < f->nfiles && i < 5; i++) {
-			size_t at = o;
-
-			o = add(m, n, o, "%s \\\\%s\\%s\\%s (%llu)", i ? "," : "",
-				f->files[i].server[0] ? f->files[i].server : f->server,
-				f->files[i].share, f->files[i].path,
-				(unsigned long long)f->files[i].count);
-			for (; at < o && at < n; at++)
-				if (m[at] == '/')
-					m[at] = '\\';
+			if (i)
+				o = add(m, n, o, ",");
+			o = add_unc(m, n, o, f->files[i].server[0] ? f->files[i].server : f->server,
+				    f->files[i].share, f->files[i].path, strlen(f->files[i].path), true);
+			o = add(m, n, o, " (");
+			o = add_u64(m, n, o, f->files[i].count);
+			o = add(m, n, o, ")");
 		}
 	}
 	if (f->nmissing_shares && !f->rule_path) {
-		o = add(m, n, o, "; missing share%s:", f->nmissing_shares == 1 ? "" : "s");
-		for (i = 0; i < f->nmissing_shares; i++)
-			o = add(m, n, o, "%s %s", i ? "," : "", f->missing_shares[i]);
+		o = add(m, n, o, f->nmissing_shares == 1 ? "; missing share:" : "; missing shares:");
+		for (i = 0; i < f->nmissing_shares; i++) {
+			o = add(m, n, o, i ? ", " : " ");
+			o = add(m, n, o, f->missing_shares[i]);
+		}
 	}
 	add(m, n, o, ".");
 	f->message = m;
-}
-
-/* Files sorted by how often they were sought, most first. */
-static int by_count(const void *a, const void *b)
-{
-	const struct dfile *x = a, *y = b;
-
-	return x->count < y->count ? 1 : x->count > y->count ? -1 : strcmp(x->path, y->path);
 }
 
 static void copy_statuses(struct det_status *dst, int *n, const struct status_count *src,
@@ -1124,9 +1218,9 @@ static void materialize(struct detector *d, struct pair *p)
 	for (i = 0; i < x->nfiles; i++) {
 		struct det_file *o = &f->files[i];
 
-		copy(o->server, sizeof(o->server), x->files[i].server);
-		copy(o->share, sizeof(o->share), x->files[i].share);
-		copy(o->path, sizeof(o->path), x->files[i].path);
+		o->server = x->files[i].server; /* cut to DET_STR, DET_PATH by add_file */
+		o->share = x->files[i].share;
+		o->path = x->files[i].path;
 		o->count = x->files[i].count;
 		o->last_us = x->files[i].last_us;
 		o->key_hash = x->files[i].key_hash;
@@ -1147,10 +1241,8 @@ static void emit(struct detector *d, struct pair *p, const char *action)
 	struct detail *x = p->det;
 	struct det_finding *f = &d->f;
 
-	if (x->nfiles > 1)
-		qsort(x->files, (size_t)x->nfiles, sizeof(x->files[0]), by_count);
 	materialize(d, p);
-	path_search(d, x, f->end_us); /* indices into the sorted table */
+	path_search(d, x, f->end_us); /* indices into the (always sorted) table */
 	x->rule_path = f->rule_path;
 	build_message(d, f);
 	d->emit(d->arg, f, action);

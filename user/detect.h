@@ -65,10 +65,12 @@ struct det_event {
 	bool is_tree;                    /* a share connect */
 };
 
+/* A file's strings belong to the detector, valid (like the message) during the emit call:
+ * a callback that keeps a finding copies them. */
 struct det_file {
-	char server[DET_STR]; /* as in the UNC path of the lookup ("" when it had none) */
-	char share[DET_STR];
-	char path[DET_PATH]; /* inside the share, '/'-separated */
+	const char *server; /* as in the UNC path of the lookup ("" when it had none), < DET_STR */
+	const char *share;  /* < DET_STR bytes */
+	const char *path;   /* inside the share, '/'-separated, < DET_PATH bytes */
 	uint64_t count;
 	uint64_t last_us;
 	uint32_t key_hash;  /* of (share, path), case-folded: a quick "not this one" */

@@ -88,20 +88,14 @@ static inline bool special8(uint64_t v)
 	return ((v - ones * 0x20) | (q - ones) | (b - ones) | (del - ones) | v) & highs;
 }
 
-/* The quoted, escaped string, written straight into the buffer: at most 6 bytes per input
- * byte (\u00XX), reserved up front. */
-static void escape(struct jw *w, const char *str, size_t n)
+/* The quoted, escaped string at o, which has room for 6 * n + 2 bytes (\u00XX for each input
+ * byte); returns the end. */
+static char *esc_into(char *o, const char *str, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0;
-	char *o;
 
-	if (n > (SIZE_MAX - 3) / 6 || !reserve(w, 6 * n + 2)) {
-		w->oom = true;
-		return;
-	}
-	o = w->buf + w->len;
 	*o++ = '"';
 	while (i < n) {
 		unsigned char c = s[i];
@@ -153,6 +147,19 @@ static void escape(struct jw *w, const char *str, size_t n)
 		i++;
 	}
 	*o++ = '"';
+	return o;
+}
+
+/* The quoted, escaped string, written straight into the buffer, reserved up front. */
+static void escape(struct jw *w, const char *str, size_t n)
+{
+	char *o;
+
+	if (n > (SIZE_MAX - 3) / 6 || !reserve(w, 6 * n + 2)) {
+		w->oom = true;
+		return;
+	}
+	o = esc_into(w->buf + w->len, str, n);
 	w->len = (size_t)(o - w->buf);
 	w->buf[w->len] = 0;
 }
@@ -164,8 +171,16 @@ static void key(struct jw *w, const char *k)
 	if (w->depth > 0)
 		w->need_comma[w->depth - 1] = true;
 	if (k) {
-		escape(w, k, strlen(k));
-		put(w, ":", 1);
+		size_t n = strlen(k);
+
+		/* keys are the program's own names, never in need of escaping (json_out.h) */
+		if (!reserve(w, n + 3))
+			return;
+		w->buf[w->len] = '"';
+		memcpy(w->buf + w->len + 1, k, n);
+		memcpy(w->buf + w->len + 1 + n, "\":", 2);
+		w->len += n + 3;
+		w->buf[w->len] = 0;
 	}
 }
 
@@ -211,15 +226,25 @@ void jw_str(struct jw *w, const char *k, const char *s)
 	jw_strn(w, k, s, strlen(s));
 }
 
-void jw_u64(struct jw *w, const char *k, uint64_t v)
+/* v in decimal at o (room for 20 bytes); returns the end. */
+static char *u64_into(char *o, uint64_t v)
 {
 	char num[24], *p = num + sizeof(num);
 
-	key(w, k);
 	do
 		*--p = (char)('0' + v % 10);
 	while (v /= 10);
-	put(w, p, (size_t)(num + sizeof(num) - p));
+	memcpy(o, p, (size_t)(num + sizeof(num) - p));
+	return o + (num + sizeof(num) - p);
+}
+
+void jw_u64(struct jw *w, const char *k, uint64_t v)
+{
+	key(w, k);
+	if (!reserve(w, 20))
+		return;
+	w->len = (size_t)(u64_into(w->buf + w->len, v) - w->buf);
+	w->buf[w->len] = 0;
 }
 
 void jw_null(struct jw *w, const char *k)
@@ -544,6 +569,35 @@ static void statuses(struct jw *w, const char *k, const struct det_status *s, in
 	jw_obj_end(w);
 }
 
+#define LIT(o, s) (memcpy((o), (s), sizeof(s) - 1), (o) + sizeof(s) - 1)
+
+/* {"path":…,"share":…,"server":…,"count":N}, an element of a finding's files: as jw_obj_begin,
+ * jw_str and jw_u64 would write it, in one reservation (a finding has up to 32 of them). */
+static void file_entry(struct jw *w, const struct det_file *x)
+{
+	size_t pl = strlen(x->path), sl = strlen(x->share), vl = strlen(x->server);
+	char *o;
+
+	key(w, NULL); /* the comma before it */
+	if (pl + sl + vl > (SIZE_MAX - 128) / 6 || !reserve(w, 6 * (pl + sl + vl) + 128)) {
+		w->oom = true;
+		return;
+	}
+	o = LIT(w->buf + w->len, "{\"path\":");
+	o = esc_into(o, x->path, pl);
+	o = LIT(o, ",\"share\":");
+	o = esc_into(o, x->share, sl);
+	if (vl) {
+		o = LIT(o, ",\"server\":");
+		o = esc_into(o, x->server, vl);
+	}
+	o = LIT(o, ",\"count\":");
+	o = u64_into(o, x->count);
+	*o++ = '}';
+	w->len = (size_t)(o - w->buf);
+	w->buf[w->len] = 0;
+}
+
 void json_finding_record(struct jw *w, const struct smbw_ctx *ctx, const struct det_finding *f,
 			 const char *action)
 {
@@ -612,15 +666,8 @@ void json_finding_record(struct jw *w, const struct smbw_ctx *ctx, const struct 
 	statuses(w, "logon_statuses", f->logon_statuses, f->n_logon_statuses);
 	statuses(w, "lookup_statuses", f->lookup_statuses, f->n_lookup_statuses);
 	jw_arr_begin(w, "files");
-	for (i = 0; i < f->nfiles; i++) {
-		jw_obj_begin(w, NULL);
-		jw_str(w, "path", f->files[i].path);
-		jw_str(w, "share", f->files[i].share);
-		if (f->files[i].server[0])
-			jw_str(w, "server", f->files[i].server);
-		jw_u64(w, "count", f->files[i].count);
-		jw_obj_end(w);
-	}
+	for (i = 0; i < f->nfiles; i++)
+		file_entry(w, &f->files[i]);
 	jw_arr_end(w);
 	if (f->rule_path) {
 		jw_obj_begin(w, "path_search");

@@ -22,6 +22,8 @@ void jw_init(struct jw *w);
 void jw_free(struct jw *w);
 void jw_reset(struct jw *w);
 
+/* Keys are the program's own names (literals, NT_STATUS names): written as they are, never
+ * escaped, so never a string from smbd or a record. */
 /* Objects and arrays; key is NULL for the top-level object and for array elements. */
 void jw_obj_begin(struct jw *w, const char *key);
 void jw_obj_end(struct jw *w);

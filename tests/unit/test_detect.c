@@ -28,6 +28,7 @@
 struct rec {
 	char action[32];
 	struct det_finding f;
+	char fstr[DET_MAX_FILES][3][DET_PATH]; /* f.files[]'s strings, copied */
 	char msg[4096];
 	char rule_id[64];
 };
@@ -50,6 +51,14 @@ static void record(void *arg, const struct det_finding *f, const char *action)
 	snprintf(r->action, sizeof(r->action), "%s", action);
 	r->f = *f;
 	r->f.message = NULL;
+	for (int i = 0; i < f->nfiles; i++) {
+		snprintf(r->fstr[i][0], DET_PATH, "%s", f->files[i].server);
+		snprintf(r->fstr[i][1], DET_PATH, "%s", f->files[i].share);
+		snprintf(r->fstr[i][2], DET_PATH, "%s", f->files[i].path);
+		r->f.files[i].server = r->fstr[i][0];
+		r->f.files[i].share = r->fstr[i][1];
+		r->f.files[i].path = r->fstr[i][2];
+	}
 	snprintf(r->msg, sizeof(r->msg), "%s", f->message);
 	snprintf(r->rule_id, sizeof(r->rule_id), "%s", det_rule_id(f));
 }
