@@ -834,21 +834,25 @@ static int by_count(const void *a, const void *b)
 	return x->count < y->count ? 1 : x->count > y->count ? -1 : strcmp(x->path, y->path);
 }
 
-/* Moves files[i] to its place in that order (the rest is in order already), so that a
- * finding never sorts its files: a count that grew moves left, a new file finds its place. */
+/* Moves files[i] to its place in that order (the rest is in order already), found by binary
+ * search, so that a finding never sorts its files: a count that grew moves it left, a new
+ * file finds its place among its equals. */
 static void settle(struct detail *x, int i)
 {
 	struct dfile t = x->files[i];
+	int lo = 0, hi = x->nfiles - 1; /* the place, in the table without files[i] */
 
-	while (i > 0 && by_count(&x->files[i - 1], &t) > 0) {
-		x->files[i] = x->files[i - 1];
-		i--;
+	memmove(&x->files[i], &x->files[i + 1], (size_t)(x->nfiles - 1 - i) * sizeof(t));
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+
+		if (by_count(&x->files[mid], &t) > 0)
+			hi = mid;
+		else
+			lo = mid + 1;
 	}
-	while (i + 1 < x->nfiles && by_count(&t, &x->files[i + 1]) > 0) {
-		x->files[i] = x->files[i + 1];
-		i++;
-	}
-	x->files[i] = t;
+	memmove(&x->files[lo + 1], &x->files[lo], (size_t)(x->nfiles - 1 - lo) * sizeof(t));
+	x->files[lo] = t;
 }
 
 /* Adds or counts a file; returns the name hash of its last component (0: out of memory). */

@@ -78,7 +78,7 @@ static bool pick(struct arena *p, ondemand::value v, const member (&m)[N])
 		if (field.error() || field.key().get(key))
 			return false;
 		for (const member &x : m)
-			if (key.unsafe_is_equal(x.key)) {
+			if (*key.raw() == x.key[0] && key.unsafe_is_equal(x.key)) {
 				ondemand::value fv;
 
 				if (field.value().get(fv))
@@ -92,53 +92,71 @@ static bool pick(struct arena *p, ondemand::value v, const member (&m)[N])
 	return true;
 }
 
+/* One member of the record's object. A switch on the key's first byte first: most keys are
+ * then compared once, or not at all. */
 static bool member_of_root(struct arena *p, ondemand::raw_json_string key, ondemand::value v,
 			   struct rec_fields *f)
 {
-	if (key.unsafe_is_equal("type"))
-		return str(p, v, &f->type);
-	if (key.unsafe_is_equal("timestamp"))
-		return str(p, v, &f->samba_ts);
-	if (key.unsafe_is_equal("@timestamp"))
-		return str(p, v, &f->ts);
-	if (key.unsafe_is_equal("Authentication")) {
-		const member m[] = { { "status", &f->status, false },
-				     { "remoteAddress", &f->remote, false },
-				     { "clientAccount", &f->account, false },
-				     { "clientDomain", &f->domain, false },
-				     { "workstation", &f->ws, false } };
+	switch (*key.raw()) {
+	case 't':
+		if (key.unsafe_is_equal("type"))
+			return str(p, v, &f->type);
+		if (key.unsafe_is_equal("timestamp"))
+			return str(p, v, &f->samba_ts);
+		break;
+	case '@':
+		if (key.unsafe_is_equal("@timestamp"))
+			return str(p, v, &f->ts);
+		break;
+	case 'A':
+		if (key.unsafe_is_equal("Authentication")) {
+			const member m[] = { { "status", &f->status, false },
+					     { "remoteAddress", &f->remote, false },
+					     { "clientAccount", &f->account, false },
+					     { "clientDomain", &f->domain, false },
+					     { "workstation", &f->ws, false } };
 
-		f->has_auth = true;
-		return pick(p, v, m);
-	}
-	if (key.unsafe_is_equal("event")) {
-		const member m[] = { { "dataset", &f->dataset, false } };
+			f->has_auth = true;
+			return pick(p, v, m);
+		}
+		break;
+	case 'e':
+		if (key.unsafe_is_equal("event")) {
+			const member m[] = { { "dataset", &f->dataset, false } };
 
-		return pick(p, v, m);
-	}
-	if (key.unsafe_is_equal("user")) {
-		const member m[] = { { "name", &f->user, false },
-				     { "domain", &f->udomain, false } };
+			return pick(p, v, m);
+		}
+		break;
+	case 'u':
+		if (key.unsafe_is_equal("user")) {
+			const member m[] = { { "name", &f->user, false },
+					     { "domain", &f->udomain, false } };
 
-		return pick(p, v, m);
-	}
-	if (key.unsafe_is_equal("source")) {
-		const member m[] = { { "ip", &f->ip, false }, { "port", &f->port, true } };
+			return pick(p, v, m);
+		}
+		break;
+	case 's':
+		if (key.unsafe_is_equal("source")) {
+			const member m[] = { { "ip", &f->ip, false }, { "port", &f->port, true } };
 
-		return pick(p, v, m);
-	}
-	if (key.unsafe_is_equal("file")) {
-		const member m[] = { { "path", &f->path, false } };
+			return pick(p, v, m);
+		}
+		if (key.unsafe_is_equal("smbwatch")) {
+			const member m[] = { { "nt_status_code", &f->code, false },
+					     { "workstation", &f->swws, false },
+					     { "share", &f->share, false },
+					     { "unc", &f->unc, false } };
 
-		return pick(p, v, m);
-	}
-	if (key.unsafe_is_equal("smbwatch")) {
-		const member m[] = { { "nt_status_code", &f->code, false },
-				     { "workstation", &f->swws, false },
-				     { "share", &f->share, false },
-				     { "unc", &f->unc, false } };
+			return pick(p, v, m);
+		}
+		break;
+	case 'f':
+		if (key.unsafe_is_equal("file")) {
+			const member m[] = { { "path", &f->path, false } };
 
-		return pick(p, v, m);
+			return pick(p, v, m);
+		}
+		break;
 	}
 	return true; /* stepped over */
 }
