@@ -855,8 +855,11 @@ static void settle(struct detail *x, int i)
 	x->files[lo] = t;
 }
 
-/* Adds or counts a file; returns the name hash of its last component (0: out of memory). */
-static uint32_t add_file(struct detail *x, const struct det_event *e)
+/* Adds or counts a file; returns the name hash of its last component (0: out of memory), and
+ * in *named how many kept files of that name were sought since horizon, this one too. One pass
+ * over the table finds the file, the one to evict and those of the same name. */
+static uint32_t add_file(struct detail *x, const struct det_event *e, uint64_t horizon,
+			 int *named)
 {
 	size_t slen = 0, shlen, plen;
 	const char *server = unc_server(e->unc, &slen);
@@ -864,7 +867,7 @@ static uint32_t add_file(struct detail *x, const struct det_event *e)
 	uint32_t kh, nh = hash_fold(FNV0, base(path));
 	struct dfile *f;
 	char *str;
-	int i, least = 0;
+	int i, least = 0, found = -1, same = 0;
 
 	if (!server)
 		server = "";
@@ -874,13 +877,26 @@ static uint32_t add_file(struct detail *x, const struct det_event *e)
 
 		kh = (kh ^ (unsigned char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c)) * 16777619u;
 	}
-	for (i = 0; i < x->nfiles; i++)
-		if (file_cmp_key(&x->files[i], kh, server, slen, share, path)) {
-			x->files[i].count++;
-			x->files[i].last_us = e->ts_us;
-			settle(x, i);
-			return nh;
+	for (i = 0; i < x->nfiles; i++) {
+		const struct dfile *g = &x->files[i];
+
+		if (g->key_hash == kh && found < 0 &&
+		    file_cmp_key(g, kh, server, slen, share, path)) {
+			found = i;
+			continue;
 		}
+		same += g->name_hash == nh && g->last_us >= horizon;
+		if (g->count < x->files[least].count ||
+		    (g->count == x->files[least].count && g->last_us < x->files[least].last_us))
+			least = i;
+	}
+	*named = same + 1;
+	if (found >= 0) {
+		x->files[found].count++;
+		x->files[found].last_us = e->ts_us;
+		settle(x, found);
+		return nh;
+	}
 	shlen = strnlen(share, DET_STR - 1);
 	plen = strnlen(path, DET_PATH - 1);
 	if (slen > DET_STR - 1)
@@ -902,12 +918,8 @@ static uint32_t add_file(struct detail *x, const struct det_event *e)
 		x->fcap = cap;
 		f = &x->files[x->nfiles++];
 	} else { /* evict the least looked-for */
-		for (i = 1; i < x->nfiles; i++)
-			if (x->files[i].count < x->files[least].count ||
-			    (x->files[i].count == x->files[least].count &&
-			     x->files[i].last_us < x->files[least].last_us))
-				least = i;
 		f = &x->files[least];
+		*named -= f->name_hash == nh && f->last_us >= horizon;
 		free(f->server);
 	}
 	memcpy(str, server, slen);
@@ -953,15 +965,12 @@ static void add_missing_share(struct detail *x, const struct det_event *e)
 		x->missing[i].last_us = e->ts_us;
 }
 
-/* Directories (and missing shares) the name with this hash was sought in, in the window. */
-static int places_tried(struct detector *d, const struct detail *x, uint32_t name_hash,
-			uint64_t now)
+/* Directories (and missing shares) a name was sought in since horizon, given how many kept
+ * files have that name in that time. */
+static int places_tried(const struct detail *x, int named, uint64_t horizon)
 {
-	uint64_t horizon = window_start(d, now);
-	int i, n = 0;
+	int i, n = named;
 
-	for (i = 0; i < x->nfiles; i++)
-		n += x->files[i].name_hash == name_hash && x->files[i].last_us >= horizon;
 	if (n >= 2)
 		for (i = 0; i < x->nmissing; i++)
 			n += x->missing[i].last_us >= horizon;
@@ -1342,11 +1351,13 @@ static void detail_event(struct detector *d, struct detail *x, const struct det_
 	if (e->is_tree) {
 		add_missing_share(x, e);
 	} else {
-		uint32_t nh = add_file(x, e);
+		uint64_t horizon = window_start(d, e->ts_us);
+		int named;
+		uint32_t nh = add_file(x, e, horizon, &named);
 
 		/* only this name can have newly reached the threshold */
 		if (nh && d->c.path_threshold &&
-		    (uint32_t)places_tried(d, x, nh, e->ts_us) >= d->c.path_threshold)
+		    (uint32_t)places_tried(x, named, horizon) >= d->c.path_threshold)
 			x->rule_path = true;
 	}
 }

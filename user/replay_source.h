@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* One input of a replay: its lines read and decoded into detector events, in file order.
- * Threaded, a source reads and decodes on a thread of its own and hands its events over in
- * batches, so that parsing (most of replay's work) runs beside the detector on another CPU;
+ * Threaded, two worker threads take blocks of lines in turn (the reading itself under a lock),
+ * decode them side by side into numbered batches, and the caller takes the batches in reading
+ * order, so that parsing (most of replay's work) spreads over the CPUs beside the detector;
  * otherwise it decodes in the caller's thread as the events are asked for. Either way the
- * events, the counts and the messages (stderr, "NAME:LINE: why, skipped") are the same. */
+ * events, the counts and the messages (stderr, "NAME:LINE: why, skipped", in line order) are
+ * the same. */
 #ifndef SMBW_REPLAY_SOURCE_H
 #define SMBW_REPLAY_SOURCE_H
 #include <stdbool.h>

@@ -98,13 +98,23 @@ static void join(const struct det_event *e, char **out)
 	*out = s;
 }
 
+/* The messages a run wrote to stderr, caught in a file of their own (malloc'd). */
+static char *msgs[2];
+
 static void read_all(bool threaded, struct run *r)
 {
-	int fd = open(path, O_RDONLY);
+	int fd = open(path, O_RDONLY), saved, efd;
 	struct replay_source *s;
 	const struct det_event *e;
+	FILE *ef;
 
 	cr_assert_geq(fd, 0);
+	fflush(stderr);
+	saved = dup(2);
+	ef = tmpfile();
+	cr_assert_not_null(ef);
+	efd = fileno(ef);
+	cr_assert_geq(dup2(efd, 2), 0);
 	s = replay_source_open("input", fd, 0, threaded);
 	cr_assert_not_null(s);
 	memset(r, 0, sizeof(*r));
@@ -117,6 +127,17 @@ static void read_all(bool threaded, struct run *r)
 		r->n++;
 	}
 	cr_assert_not(replay_source_close(s, &r->st));
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	{
+		long n = lseek(efd, 0, SEEK_END);
+
+		cr_assert_geq(n, 0);
+		msgs[threaded] = calloc(1, (size_t)n + 1);
+		cr_assert_eq(pread(efd, msgs[threaded], (size_t)n, 0), n);
+	}
+	fclose(ef);
 }
 
 Test(replay_source, threaded_reads_as_unthreaded)
@@ -153,6 +174,24 @@ Test(replay_source, threaded_reads_as_unthreaded)
 	cr_assert_eq(b.st.malformed_by[REPLAY_BAD_RECORD], 12);
 	cr_assert_eq(b.st.malformed_by[REPLAY_NUL_BYTES], 12);
 	cr_assert_eq(b.st.out_of_order, GOOD / 60);
+	/* the same messages, in line order, though two workers decode the blocks of lines */
+	cr_assert_str_eq(msgs[0], msgs[1]);
+	{
+		unsigned long last = 0, n = 0;
+		const char *m = msgs[1];
+
+		while ((m = strstr(m, "smbwatch: input:"))) {
+			unsigned long line = strtoul(m + 16, NULL, 10);
+
+			cr_assert_gt(line, last, "message for line %lu after line %lu", line, last);
+			last = line;
+			n++;
+			m++;
+		}
+		cr_assert_eq(n, b.st.malformed);
+	}
+	free(msgs[0]);
+	free(msgs[1]);
 	for (i = 0; i < GOOD; i++) {
 		free(a.strs[i]);
 		free(b.strs[i]);
