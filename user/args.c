@@ -143,7 +143,7 @@ static const struct argp_option options[] = {
 	{ "max-line", OPT_MAX_LINE, "BYTES", 0,
 	  "Replay: a longer line is skipped as malformed and counted (1048576)", 1 },
 	{ "no-threads", OPT_NO_THREADS, NULL, 0,
-	  "Replay: parse in one thread (by default each input parses on a thread of its own "
+	  "Replay: parse in one thread (by default two worker threads parse each input "
 	  "when more than one CPU is available)", 1 },
 	{ "max-pairs", OPT_MAX_PAIRS, "N", 0,
 	  "(account, client) pairs the detector keeps; beyond, the least recently active is "
