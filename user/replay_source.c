@@ -285,7 +285,8 @@ static int take_block(struct worker *w)
 		read_failed(s);
 	if (got <= 0)
 		s->eof = true;
-	memset(w->text + w->tused, 0, LR_PADDING);
+	if (n) /* block_add gave the text room for its padding */
+		memset(w->text + w->tused, 0, LR_PADDING);
 	return n;
 }
 

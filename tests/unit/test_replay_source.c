@@ -218,3 +218,23 @@ Test(replay_source, closed_early)
 	cr_assert_not(replay_source_close(s, &st));
 	cr_assert_geq(st.events, 1);
 }
+
+/* Regression (was a crash, threaded): an empty input gives no event and counts nothing. */
+Test(replay_source, empty_input)
+{
+	for (int threaded = 0; threaded < 2; threaded++) {
+		int fd = open(path, O_WRONLY | O_TRUNC);
+		struct replay_source *s;
+		struct replay_stats st = {};
+
+		cr_assert_geq(fd, 0);
+		close(fd);
+		fd = open(path, O_RDONLY);
+		cr_assert_geq(fd, 0);
+		s = replay_source_open("input", fd, 0, threaded);
+		cr_assert_not_null(s);
+		cr_assert_null(replay_source_next(s), "threaded %d", threaded);
+		cr_assert_not(replay_source_close(s, &st));
+		cr_assert_eq(st.lines + st.events + st.malformed, 0, "threaded %d", threaded);
+	}
+}
