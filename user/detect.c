@@ -827,10 +827,8 @@ static int file_cmp_key(const struct dfile *x, uint32_t kh, const char *server, 
 }
 
 /* Files sorted by how often they were sought, most first, then by path. */
-static int by_count(const void *a, const void *b)
+static int by_count(const struct dfile *x, const struct dfile *y)
 {
-	const struct dfile *x = a, *y = b;
-
 	return x->count < y->count ? 1 : x->count > y->count ? -1 : strcmp(x->path, y->path);
 }
 
@@ -880,8 +878,7 @@ static uint32_t add_file(struct detail *x, const struct det_event *e, uint64_t h
 	for (i = 0; i < x->nfiles; i++) {
 		const struct dfile *g = &x->files[i];
 
-		if (g->key_hash == kh && found < 0 &&
-		    file_cmp_key(g, kh, server, slen, share, path)) {
+		if (found < 0 && file_cmp_key(g, kh, server, slen, share, path)) {
 			found = i;
 			continue;
 		}

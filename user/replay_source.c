@@ -51,7 +51,7 @@ struct replay_source {
 	const char *name;
 	int fd;
 	struct line_reader lr;
-	struct replay_decoder *dec;
+	struct replay_decoder *dec; /* unthreaded (each worker has its own) */
 	struct replay_stats st; /* unthreaded: the reading side's; threaded: the batches' */
 	uint64_t last_ts;       /* of the event before, for out-of-order counting */
 	struct det_event ev;    /* unthreaded: the event replay_source_next gives */
@@ -126,8 +126,9 @@ static void malformed(struct replay_source *s, struct replay_stats *st, struct b
 
 /* One segment from the reader: the event it holds (true, in *ev), or its counts and message
  * (false). */
-static bool decode_seg(struct replay_source *s, struct replay_decoder *dec, const struct lr_seg *seg,
-		       struct det_event *ev, struct replay_stats *st, struct batch *b)
+static bool decode_seg(struct replay_source *s, struct replay_decoder *dec,
+		       const struct lr_seg *seg, struct det_event *ev, struct replay_stats *st,
+		       struct batch *b)
 {
 	enum replay_reason why;
 	size_t len = seg->len;
@@ -161,6 +162,12 @@ static bool decode_seg(struct replay_source *s, struct replay_decoder *dec, cons
 		break;
 	}
 	return false;
+}
+
+static void out_of_memory(struct replay_source *s)
+{
+	fprintf(stderr, "smbwatch: %s: out of memory, the rest not replayed\n", s->name);
+	s->failed = true;
 }
 
 static void read_failed(struct replay_source *s)
@@ -274,9 +281,7 @@ static int take_block(struct worker *w)
 	w->tused = 0;
 	while (n < BATCH_EVENTS && w->tused < BATCH_BYTES && (got = lr_next(&s->lr, &seg)) > 0)
 		if (!block_add(w, &seg, n++)) {
-			fprintf(stderr, "smbwatch: %s: out of memory, the rest not replayed\n",
-				s->name);
-			s->failed = true;
+			out_of_memory(s);
 			got = 0;
 			n--;
 			break;
@@ -304,9 +309,7 @@ static void decode_block(struct worker *w, int n, struct batch *b)
 		struct lr_seg seg = { l->kind, w->text + l->off, l->len, l->lineno };
 
 		if (decode_seg(s, w->dec, &seg, &ev, &b->st, b) && !batch_add(b, &ev)) {
-			fprintf(stderr, "smbwatch: %s: out of memory, the rest not replayed\n",
-				s->name);
-			s->failed = true; /* the events decoded so far still go */
+			out_of_memory(s); /* the events decoded so far still go */
 			break;
 		}
 	}
@@ -485,8 +488,8 @@ struct replay_source *replay_source_open(const char *name, int fd, size_t max_li
 		return NULL;
 	s->name = name;
 	s->fd = fd;
-	s->dec = replay_decoder_new();
-	if (!s->dec || lr_init(&s->lr, fd, max_line) || (threaded && !start_threaded(s))) {
+	if (lr_init(&s->lr, fd, max_line) ||
+	    (threaded ? !start_threaded(s) : !(s->dec = replay_decoder_new()))) {
 		s->fd = -1; /* the caller closes it */
 		replay_source_close(s, NULL);
 		return NULL;
