@@ -44,7 +44,7 @@ $(OUT)/smbwatch.skel.h: $(OUT)/smbwatch.bpf.o
 LIB_SRCS := user/ntstatus.c user/json_out.c user/text_out.c user/utf8.c user/args.c \
 	    user/record.c user/samba/layout.c user/samba/elf_info.c user/samba/build.c \
 	    user/samba/dwarf_layout.c user/plausible.c \
-	    user/smb_path.c user/session_cache.c user/smb2_record.c user/detect.c \
+	    user/smb_path.c user/session_cache.c user/ident_table.c user/smb2_record.c user/detect.c \
 	    user/output.c user/replay.c user/replay_source.c user/line_reader.c user/top_model.c \
 	    user/syslog_out.c
 APP_SRCS := user/main.c user/tracer.c user/doctor.c user/preflight.c user/top.c \

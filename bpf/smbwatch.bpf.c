@@ -36,47 +36,40 @@ struct {
 	__type(value, __u64);
 } success_opens SEC(".maps");
 
-/* Who a share connection belongs to, read once per (smbd process, tcon) instead of on every
- * failed request: the addresses, the session's account and domain, the share. An entry is
- * good while its epoch is its process's: every tree connect and every logon in that process
- * moves the epoch on, so a tcon pointer that smbd frees and reuses is read afresh. */
-struct ident_key {
-	__u32 pid;
+/* The identities (struct smbw_ident_event) a process's requests refer to, kept with the
+ * process (its group leader: smbd's main thread serves the client). Identities are read from
+ * smbd and sent once, then each failed request carries only their id. A tree connect or a
+ * logon in the process forgets them all, so a tcon or session that smbd frees and reuses is
+ * read afresh. */
+#define IDENT_SLOTS 4 /* a power of two: share connections a process keeps at once */
+#define IDENT_REFRESH_NS (SMBW_IDENT_REFRESH_S * 1000000000ULL)
+
+struct ident_slot {
+	__u64 key;     /* the smbXsrv_tcon, or (session | 1) outside a share; 0: free */
+	__u64 id;      /* smbw_ident_event.id; 0: not on the port watched */
+	__u64 sent_ns; /* sent again, with a new id, IDENT_REFRESH_NS later */
+};
+
+struct proc_idents {
+	struct ident_slot slot[IDENT_SLOTS];
+	__u32 next; /* the slot the next identity takes */
 	__u32 pad;
-	__u64 tcon;
-};
-
-struct ident {
-	__u32 epoch;
-	__u32 flags; /* SMBW_F_TRUNC_ACCOUNT/DOMAIN/SHARE, SMBW_F_NO_REMOTE as first read */
-	struct smbw_addr local;
-	struct smbw_addr remote;
-	char account[SMBW_NAME_LEN];
-	char domain[SMBW_NAME_LEN];
-	char share[SMBW_SHARE_LEN];
 };
 
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 16384);
-	__type(key, struct ident_key);
-	__type(value, struct ident);
-} ident_cache SEC(".maps");
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct proc_idents);
+} proc_idents SEC(".maps");
 
+/* The last identity id handed out (shared by every probe set). */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u32);
-	__type(value, __u32);
-} pid_epoch SEC(".maps");
-
-/* Room to build an ident: too big for the BPF stack. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct ident);
-} ident_scratch SEC(".maps");
+	__type(value, __u64);
+} ident_ids SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -93,23 +86,18 @@ static __always_inline void count(__u32 which)
 		*v += 1;
 }
 
-static __always_inline __u32 epoch_of(__u32 pid)
+static __always_inline struct task_struct *current_process(void)
 {
-	__u32 *e = bpf_map_lookup_elem(&pid_epoch, &pid);
-
-	return e ? *e : 0;
+	return bpf_get_current_task_btf()->group_leader;
 }
 
-/* A tree connect or a logon in this process: every cached identity of it is stale. */
-static __always_inline void epoch_bump(void)
+/* A tree connect or a logon in this process: every identity it keeps is stale. */
+static __always_inline void idents_forget(void)
 {
-	__u32 pid = bpf_get_current_pid_tgid() >> 32, one = 1, *e;
+	struct proc_idents *p = bpf_task_storage_get(&proc_idents, current_process(), NULL, 0);
 
-	e = bpf_map_lookup_elem(&pid_epoch, &pid);
-	if (e)
-		__sync_fetch_and_add(e, 1);
-	else
-		bpf_map_update_elem(&pid_epoch, &pid, &one, BPF_ANY);
+	if (p)
+		__builtin_memset(p->slot, 0, sizeof(p->slot));
 }
 
 static __always_inline void submit(void *e)
@@ -194,7 +182,7 @@ int BPF_KPROBE(log_authentication_event, void *msg_ctx, void *lp_ctx, void *star
 	count(SMBW_CNT_HIT_AUTH);
 	if (!ui || !is_smbd())
 		return 0;
-	epoch_bump(); /* a new session may reuse a freed one's memory */
+	idents_forget(); /* a new session may reuse a freed one's memory */
 
 	if (filter_local_port) {
 		if (read_tsocket_addr(&local, read_ptr(ui, auth_layout.ui_local_host)) ||
@@ -345,7 +333,7 @@ static __always_inline int smb2_view(const void *req, struct smb2_req_view *v)
 	return 0;
 }
 
-static __always_inline void read_session_account(struct smbw_smb2_event *e,
+static __always_inline void read_session_account(struct smbw_ident_event *e,
 						 const void *session_info)
 {
 	const void *info = read_ptr(session_info, smb2_layout.si_info);
@@ -356,63 +344,9 @@ static __always_inline void read_session_account(struct smbw_smb2_event *e,
 		 SMBW_F_TRUNC_DOMAIN);
 }
 
-/* A new event: the whole struct when full, else the short record (see SMBW_SMALL_PATH). */
-static __always_inline struct smbw_smb2_event *smb2_event_new(__u32 status, __u16 opcode,
-							      const bool full)
-{
-	struct smbw_smb2_event *e;
-
-	if (full)
-		e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	else
-		e = bpf_ringbuf_reserve(&events, SMBW_SMB2_SMALL_SIZE, 0);
-	if (!e) {
-		count(SMBW_CNT_DROPPED);
-		return NULL;
-	}
-	e->type = SMBW_EV_SMB2;
-	e->pid = bpf_get_current_pid_tgid() >> 32;
-	e->uid = (__u32)bpf_get_current_uid_gid();
-	e->status = status;
-	e->ts_ns = bpf_ktime_get_ns();
-	e->flags = 0;
-	e->opcode = opcode;
-	e->path_bytes = 0;
-	e->path_wire = 0;
-	e->pad = 0;
-	e->mid = 0;
-	__builtin_memset(&e->remote, 0, sizeof(e->remote));
-	__builtin_memset(&e->local, 0, sizeof(e->local));
-	e->account[0] = 0;
-	e->domain[0] = 0;
-	e->share[0] = 0;
-	if (full)
-		e->dir[0] = 0;
-	return e;
-}
-
-/* Copies a UTF-16LE name of len bytes from the request into cap bytes of path (cap a power
- * of two), bounded for the verifier. */
-static __always_inline void read_wire_name(struct smbw_smb2_event *e, const void *src, __u32 len,
-					   __u64 avail, const __u32 cap)
-{
-	__u32 n = len;
-
-	e->path_wire = len;
-	if (n > avail)
-		n = avail;
-	if (n > cap - 2) {
-		n = cap - 2;
-		e->flags |= SMBW_F_TRUNC_PATH;
-	}
-	n &= cap - 2; /* even, and provably below the room reserved */
-	if (n && src && !bpf_probe_read_user(e->path, n, src))
-		e->path_bytes = n;
-}
-
-/* The connection's addresses, the session's account and domain, the share: read from smbd. */
-static __always_inline void read_identity(struct smbw_smb2_event *e, const void *req,
-					  const void *tcon)
+/* A request's connection: its addresses, the session's account and domain, the share. */
+static __always_inline void read_req_identity(struct smbw_ident_event *e, const void *req,
+					      const void *tcon)
 {
 	const void *xconn = read_ptr(req, smb2_layout.req_xconn);
 
@@ -435,55 +369,161 @@ static __always_inline void read_identity(struct smbw_smb2_event *e, const void 
 	}
 }
 
-#define IDENT_FLAGS (SMBW_F_TRUNC_ACCOUNT | SMBW_F_TRUNC_DOMAIN | SMBW_F_TRUNC_SHARE | \
-		     SMBW_F_NO_REMOTE)
-
-/* The identity of a request on a share: from the cache when its process's epoch still
- * holds, else read from smbd and cached. Requests without a share are always read. */
-static __always_inline void fill_identity(struct smbw_smb2_event *e, const void *req,
-					  const void *tcon)
+/* A new share connection (connection_struct): the same, from where a tree connect keeps it. */
+static __always_inline void read_conn_identity(struct smbw_ident_event *e, const void *conn)
 {
-	struct ident_key key = { .pid = e->pid, .tcon = (__u64)tcon };
-	__u32 epoch, zero = 0;
-	struct ident *c, *n;
+	const void *sconn = read_ptr(conn, smb2_layout.conn_sconn);
+	const void *tcon = read_ptr(conn, smb2_layout.conn_tcon);
 
-	if (!tcon) {
-		read_identity(e, req, NULL);
-		return;
-	}
-	epoch = epoch_of(e->pid);
-	c = bpf_map_lookup_elem(&ident_cache, &key);
-	if (c && c->epoch == epoch) {
-		e->flags |= c->flags & IDENT_FLAGS;
-		e->local = c->local;
-		e->remote = c->remote;
-		__builtin_memcpy(e->account, c->account, sizeof(e->account));
-		__builtin_memcpy(e->domain, c->domain, sizeof(e->domain));
-		__builtin_memcpy(e->share, c->share, sizeof(e->share));
-		return;
-	}
-	read_identity(e, req, tcon);
-	n = bpf_map_lookup_elem(&ident_scratch, &zero);
-	if (!n)
-		return;
-	n->epoch = epoch;
-	n->flags = e->flags & IDENT_FLAGS;
-	n->local = e->local;
-	n->remote = e->remote;
-	__builtin_memcpy(n->account, e->account, sizeof(n->account));
-	__builtin_memcpy(n->domain, e->domain, sizeof(n->domain));
-	__builtin_memcpy(n->share, e->share, sizeof(n->share));
-	bpf_map_update_elem(&ident_cache, &key, n, BPF_ANY);
+	read_tsocket_addr(&e->local, read_ptr(sconn, smb2_layout.sconn_local));
+	if (read_tsocket_addr(&e->remote, read_ptr(sconn, smb2_layout.sconn_remote)))
+		e->flags |= SMBW_F_NO_REMOTE;
+	read_str(e->share, sizeof(e->share),
+		 read_ptr(read_ptr(tcon, smb2_layout.tcon_global), smb2_layout.tcon_global_share),
+		 &e->flags, SMBW_F_TRUNC_SHARE);
+	read_session_account(e, read_ptr(conn, smb2_layout.conn_session_info));
 }
 
-/* Fills an event from a request: addresses, account, share, and the name it asked for (len
- * bytes). full: the whole struct was reserved (dir, and SMBW_PATH_LEN of path). */
-static __always_inline bool smb2_fill(struct smbw_smb2_event *e, const void *req,
+/* Reads an identity (from req and tcon, or from conn when set) into a new event and sends it.
+ * Returns its id; 0 when it is not on the port watched; -1 when the ring buffer is full. */
+static __always_inline long long ident_send(const void *req, const void *tcon, const void *conn)
+{
+	struct smbw_ident_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	__u32 zero = 0;
+	__u64 *last, id;
+
+	if (!e) {
+		count(SMBW_CNT_DROPPED);
+		return -1;
+	}
+	e->type = SMBW_EV_IDENT;
+	e->pid = bpf_get_current_pid_tgid() >> 32;
+	e->flags = 0;
+	e->pad = 0;
+	__builtin_memset(&e->remote, 0, sizeof(e->remote));
+	__builtin_memset(&e->local, 0, sizeof(e->local));
+	e->account[0] = 0;
+	e->domain[0] = 0;
+	e->share[0] = 0;
+	if (conn)
+		read_conn_identity(e, conn);
+	else
+		read_req_identity(e, req, tcon);
+	last = bpf_map_lookup_elem(&ident_ids, &zero);
+	if (!last || (filter_local_port && e->local.port != filter_local_port)) {
+		bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
+		return 0;
+	}
+	id = __sync_fetch_and_add(last, 1) + 1;
+	e->id = id;
+	submit(e);
+	return (long long)id;
+}
+
+/* Keeps an identity's id in a slot of the process's (slot i, or the next one when i < 0). */
+static __always_inline void ident_keep(struct proc_idents *p, int i, __u64 key, __u64 id,
+				       __u64 now)
+{
+	struct ident_slot *s;
+
+	if (i < 0)
+		i = p->next++;
+	s = &p->slot[i & (IDENT_SLOTS - 1)];
+	s->key = key;
+	s->id = id;
+	s->sent_ns = now;
+}
+
+/* The id of the identity of a request on tcon (or outside any share when NULL): the process's
+ * when it keeps a recent one, else read, sent and kept. 0: do not report the request (not on
+ * the port watched, or its identity was lost to a full ring buffer). */
+static __always_inline __u64 ident_of(const void *req, const void *tcon, __u64 now)
+{
+	struct proc_idents *p;
+	long long id;
+	__u64 key;
+	int i, at = -1;
+
+	if (tcon)
+		key = (__u64)tcon;
+	else
+		key = (__u64)read_ptr(req, smb2_layout.req_session) | 1;
+	p = bpf_task_storage_get(&proc_idents, current_process(), NULL,
+				 BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (p) {
+		for (i = 0; i < IDENT_SLOTS; i++) {
+			if (p->slot[i].key != key)
+				continue;
+			if (now - p->slot[i].sent_ns < IDENT_REFRESH_NS)
+				return p->slot[i].id;
+			at = i;
+			break;
+		}
+	}
+	id = ident_send(req, tcon, NULL);
+	if (id < 0)
+		return 0;
+	if (p)
+		ident_keep(p, at, key, (__u64)id, now);
+	return (__u64)id;
+}
+
+/* A new request event: the whole struct when full, else the short record (SMBW_SMALL_PATH). */
+static __always_inline struct smbw_smb2_wire *smb2_event_new(__u32 status, __u16 opcode,
+							     const bool full, __u64 ident,
+							     __u64 now)
+{
+	struct smbw_smb2_wire *e;
+
+	if (full)
+		e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	else
+		e = bpf_ringbuf_reserve(&events, SMBW_SMB2_SMALL_SIZE, 0);
+	if (!e) {
+		count(SMBW_CNT_DROPPED);
+		return NULL;
+	}
+	e->type = SMBW_EV_SMB2;
+	e->pid = bpf_get_current_pid_tgid() >> 32;
+	e->uid = (__u32)bpf_get_current_uid_gid();
+	e->status = status;
+	e->ts_ns = now;
+	e->flags = 0;
+	e->opcode = opcode;
+	e->path_bytes = 0;
+	e->path_wire = 0;
+	e->pad = 0;
+	e->mid = 0;
+	e->ident = ident;
+	if (full)
+		e->dir[0] = 0;
+	return e;
+}
+
+/* Copies a UTF-16LE name of len bytes from the request into cap bytes of path (cap a power
+ * of two), bounded for the verifier. */
+static __always_inline void read_wire_name(struct smbw_smb2_wire *e, const void *src, __u32 len,
+					   __u64 avail, const __u32 cap)
+{
+	__u32 n = len;
+
+	e->path_wire = len;
+	if (n > avail)
+		n = avail;
+	if (n > cap - 2) {
+		n = cap - 2;
+		e->flags |= SMBW_F_TRUNC_PATH;
+	}
+	n &= cap - 2; /* even, and provably below the room reserved */
+	if (n && src && !bpf_probe_read_user(e->path, n, src))
+		e->path_bytes = n;
+}
+
+/* Fills an event from a request: the name it asked for (len bytes), and for a directory
+ * search the directory. full: the whole struct was reserved (dir, SMBW_PATH_LEN of path). */
+static __always_inline void smb2_fill(struct smbw_smb2_wire *e, const void *req,
 				      const struct smb2_req_view *v, __u16 len, const bool full)
 {
-	fill_identity(e, req, v->tcon);
-	if (filter_local_port && e->local.port != filter_local_port)
-		return false;
 	e->mid = v->mid;
 	if (v->hdr_flags & 0x10000000) /* SMB2_FLAGS_DFS_OPERATIONS */
 		e->flags |= SMBW_F_DFS;
@@ -495,7 +535,6 @@ static __always_inline bool smb2_fill(struct smbw_smb2_event *e, const void *req
 
 		read_str(e->dir, sizeof(e->dir), read_ptr(fname, 0), &e->flags, SMBW_F_TRUNC_DIR);
 	}
-	return true;
 }
 
 static __always_inline bool reported_opcode(__u16 op)
@@ -504,30 +543,32 @@ static __always_inline bool reported_opcode(__u16 op)
 	       op == SMBW_SMB2_QUERY_DIRECTORY;
 }
 
-/* Builds, fills and submits an event of one size (discarded when the port filter says so). */
+/* Builds, fills and submits an event of one size. */
 static __always_inline void emit_sized(const void *req, const struct smb2_req_view *v,
-				       __u32 status, __u16 len, const bool full)
+				       __u32 status, __u16 len, const bool full, __u64 ident,
+				       __u64 now)
 {
-	struct smbw_smb2_event *e = smb2_event_new(status, v->opcode, full);
+	struct smbw_smb2_wire *e = smb2_event_new(status, v->opcode, full, ident, now);
 
 	if (!e)
 		return;
-	if (!smb2_fill(e, req, v, len, full)) {
-		bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
-		return;
-	}
+	smb2_fill(e, req, v, len, full);
 	submit(e);
 }
 
-/* An event for the request: short unless the name is long or it is a directory search. */
+/* An event for the request, after its identity: short unless the name is long or it is a
+ * directory search. */
 static __always_inline void emit_smb2(const void *req, const struct smb2_req_view *v, __u32 status)
 {
+	__u64 now = bpf_ktime_get_ns(), ident = ident_of(req, v->tcon, now);
 	__u16 len = v->name_len;
 
+	if (!ident)
+		return;
 	if (v->opcode == SMBW_SMB2_QUERY_DIRECTORY || len > SMBW_SMALL_PATH - 2)
-		emit_sized(req, v, status, len, true);
+		emit_sized(req, v, status, len, true, ident, now);
 	else
-		emit_sized(req, v, status, len, false);
+		emit_sized(req, v, status, len, false, ident, now);
 }
 
 /* NTSTATUS smbd_smb2_request_error_ex(struct smbd_smb2_request *req, NTSTATUS status,
@@ -584,29 +625,29 @@ int BPF_KPROBE(smb2_request_done, const void *req, __u32 status)
 SEC("uretprobe")
 int BPF_KRETPROBE(tree_connect_done, const void *conn)
 {
-	struct smbw_smb2_event *e;
-	const void *sconn, *tcon;
+	__u64 now = bpf_ktime_get_ns();
+	struct smbw_smb2_wire *e;
+	struct proc_idents *p;
+	const void *tcon;
+	long long id;
 
 	count(SMBW_CNT_HIT_TCON);
 	if (!conn || !is_smbd())
 		return 0;
-	epoch_bump(); /* a new tcon may reuse a freed one's memory */
-	e = smb2_event_new(0, SMBW_SMB2_TREE_CONNECT, false);
-	if (!e)
+	idents_forget(); /* a new tcon may reuse a freed one's memory */
+	id = ident_send(NULL, NULL, conn);
+	if (id < 0)
 		return 0;
-	sconn = read_ptr(conn, smb2_layout.conn_sconn);
-	read_tsocket_addr(&e->local, read_ptr(sconn, smb2_layout.sconn_local));
-	if (filter_local_port && e->local.port != filter_local_port) {
-		bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
-		return 0;
-	}
-	if (read_tsocket_addr(&e->remote, read_ptr(sconn, smb2_layout.sconn_remote)))
-		e->flags |= SMBW_F_NO_REMOTE;
+	/* the share's failed requests to come find their identity kept */
 	tcon = read_ptr(conn, smb2_layout.conn_tcon);
-	read_str(e->share, sizeof(e->share),
-		 read_ptr(read_ptr(tcon, smb2_layout.tcon_global), smb2_layout.tcon_global_share),
-		 &e->flags, SMBW_F_TRUNC_SHARE);
-	read_session_account(e, read_ptr(conn, smb2_layout.conn_session_info));
-	submit(e);
+	p = bpf_task_storage_get(&proc_idents, current_process(), NULL,
+				 BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (p && tcon)
+		ident_keep(p, -1, (__u64)tcon, (__u64)id, now);
+	if (!id)
+		return 0;
+	e = smb2_event_new(0, SMBW_SMB2_TREE_CONNECT, false, (__u64)id, now);
+	if (e)
+		submit(e);
 	return 0;
 }

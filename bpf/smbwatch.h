@@ -13,6 +13,7 @@
 enum smbw_event_type {
 	SMBW_EV_AUTH = 1,
 	SMBW_EV_SMB2 = 2, /* an SMB2 CREATE, TREE_CONNECT or QUERY_DIRECTORY: see opcode */
+	SMBW_EV_IDENT = 3, /* who the SMB2 events that name its id come from */
 };
 
 /* SMB2 opcodes ([MS-SMB2] 2.2.1) that smbwatch reports. */
@@ -115,8 +116,52 @@ struct smbw_smb2_layout {
 	unsigned int fsp_name;          /* files_struct.fsp_name (smb_filename, base_name first) */
 };
 
-/* One SMB2 request smbwatch reports: a failed CREATE / TREE_CONNECT / QUERY_DIRECTORY, a
- * successful tree connect, or (with --all) a successful CREATE. */
+/* Who a share connection belongs to: its addresses, the session's account and domain, the
+ * share. The BPF side reads it from smbd once per (smbd process, tree connect or session) and
+ * sends it as its own event before the first request that needs it; requests then carry only
+ * its id. Ids are unique for a run and never reused; an identity is sent again (a new id) at
+ * least every SMBW_IDENT_REFRESH_S seconds, so a consumer needs to keep only recent ones. */
+#define SMBW_IDENT_REFRESH_S 60
+struct smbw_ident_event {
+	unsigned int type; /* SMBW_EV_IDENT */
+	unsigned int pid;
+	unsigned long long id;
+	unsigned int flags; /* SMBW_F_TRUNC_ACCOUNT/DOMAIN/SHARE, SMBW_F_NO_REMOTE */
+	unsigned int pad;
+	struct smbw_addr remote;
+	struct smbw_addr local;
+	char account[SMBW_NAME_LEN]; /* the session's account, from smbd's state */
+	char domain[SMBW_NAME_LEN];
+	char share[SMBW_SHARE_LEN]; /* empty for a request outside any share */
+};
+
+/* One SMB2 request as the BPF side sends it: a failed CREATE / TREE_CONNECT /
+ * QUERY_DIRECTORY, a successful tree connect, or (with --all) a successful CREATE. */
+struct smbw_smb2_wire {
+	unsigned int type; /* SMBW_EV_SMB2 */
+	unsigned int pid;
+	unsigned int uid;
+	unsigned int status;
+	unsigned long long ts_ns;
+	unsigned int flags;
+	unsigned short opcode;
+	unsigned short path_bytes;  /* bytes of path[] that hold the name */
+	unsigned int path_wire;     /* the name's length on the wire, in bytes */
+	unsigned int pad;
+	unsigned long long mid;     /* SMB2 MessageId */
+	unsigned long long ident;   /* smbw_ident_event.id of the connection it came on */
+	unsigned char path[SMBW_PATH_LEN]; /* UTF-16LE as the client sent it */
+	char dir[SMBW_DIR_LEN];       /* QUERY_DIRECTORY: the directory searched */
+};
+
+/* Most requests are sent short: the fields up to path, and SMBW_SMALL_PATH bytes of it (a name
+ * of up to 255 UTF-16 units), no dir. A longer name, and every QUERY_DIRECTORY, comes in the
+ * whole struct. The ring buffer's cost grows with the record (about 0.5 us more for the whole
+ * one on a VM), and a short one fills it eight times slower. */
+#define SMBW_SMALL_PATH 512
+#define SMBW_SMB2_SMALL_SIZE (__builtin_offsetof(struct smbw_smb2_wire, path) + SMBW_SMALL_PATH)
+
+/* A request joined with its identity: what the consumer decodes (user/smb2_record.c). */
 struct smbw_smb2_event {
 	unsigned int type; /* SMBW_EV_SMB2 */
 	unsigned int pid;
@@ -137,12 +182,5 @@ struct smbw_smb2_event {
 	unsigned char path[SMBW_PATH_LEN]; /* UTF-16LE as the client sent it */
 	char dir[SMBW_DIR_LEN];       /* QUERY_DIRECTORY: the directory searched */
 };
-
-/* Most events are sent short: the fields up to path, and SMBW_SMALL_PATH bytes of it (a name
- * of up to 255 UTF-16 units), no dir. A longer name, and every QUERY_DIRECTORY, comes in the
- * whole struct. The ring buffer's cost grows with the record (about 0.5 us more for the whole
- * one on a VM), and a short one fills it four times slower. */
-#define SMBW_SMALL_PATH 512
-#define SMBW_SMB2_SMALL_SIZE (__builtin_offsetof(struct smbw_smb2_event, path) + SMBW_SMALL_PATH)
 
 #endif /* SMBWATCH_H */

@@ -428,6 +428,7 @@ void json_stats_record(struct jw *w, const struct smbw_ctx *ctx, double interval
 	jw_u64(w, "tree", n->events_tree - p->events_tree);
 	jw_obj_end(w);
 	jw_u64(w, "dropped", n->dropped - p->dropped);
+	jw_u64(w, "identities_missing", n->identities_missing - p->identities_missing);
 	jw_u64(w, "output_dropped", output_dropped);
 	implausible(w, n, p);
 	jw_obj_begin(w, "probe_hits");
@@ -476,6 +477,8 @@ void json_status_record(struct jw *w, const struct smbw_ctx *ctx, const char *ac
 		jw_u64(w, "tree", st->events_tree);
 		jw_obj_end(w);
 		jw_u64(w, "dropped", st->dropped);
+		jw_u64(w, "identities", st->identities);
+		jw_u64(w, "identities_missing", st->identities_missing);
 		jw_u64(w, "read_errors", st->read_errors);
 		implausible(w, st, NULL);
 		jw_u64(w, "output_errors", st->output_errors);

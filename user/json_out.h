@@ -60,6 +60,8 @@ struct smbw_stats {
 	uint64_t events;         /* events received from the ring buffer */
 	uint64_t events_auth, events_file, events_tree;
 	uint64_t dropped;        /* events lost in the kernel (ring buffer full) */
+	uint64_t identities;     /* connection identities received (not counted in events) */
+	uint64_t identities_missing; /* SMB2 events whose identity was not (or no longer) kept */
 	uint64_t hits_auth;      /* uprobe hits on the logon path */
 	uint64_t hits_smb2_error; /* hits on the SMB2 error path (failed requests only) */
 	uint64_t hits_smb2_done;  /* hits on every SMB2 reply (--count-success / --all only) */

@@ -105,22 +105,54 @@ void smb2_record_build(struct smb2_record *r, const struct smbw_smb2_event *e,
 	}
 }
 
+#define IDENT_FLAGS (SMBW_F_TRUNC_ACCOUNT | SMBW_F_TRUNC_DOMAIN | SMBW_F_TRUNC_SHARE | \
+		     SMBW_F_NO_REMOTE)
+
 const struct smbw_smb2_event *smb2_event_from_ring(struct smbw_smb2_event *out, const void *data,
-						   size_t size)
+						   size_t size, struct ident_table *idents)
 {
+	const struct smbw_smb2_wire *w = data;
+	const struct smbw_ident_event *id;
 	size_t path_room;
 
 	if (size < SMBW_SMB2_SMALL_SIZE)
 		return NULL;
-	if (size > sizeof(*out))
-		size = sizeof(*out);
-	memcpy(out, data, size);
-	memset((char *)out + size, 0, sizeof(*out) - size);
-	path_room = size - offsetof(struct smbw_smb2_event, path);
+	if (size > sizeof(*w))
+		size = sizeof(*w);
+	memset(out, 0, offsetof(struct smbw_smb2_event, path));
+	out->type = w->type;
+	out->pid = w->pid;
+	out->uid = w->uid;
+	out->status = w->status;
+	out->ts_ns = w->ts_ns;
+	out->flags = w->flags & ~IDENT_FLAGS;
+	out->opcode = w->opcode;
+	out->path_bytes = w->path_bytes;
+	out->path_wire = w->path_wire;
+	out->mid = w->mid;
+	path_room = size - offsetof(struct smbw_smb2_wire, path);
 	if (path_room > sizeof(out->path))
 		path_room = sizeof(out->path);
+	memcpy(out->path, w->path, path_room);
+	memset(out->path + path_room, 0, sizeof(out->path) - path_room);
+	if (size > offsetof(struct smbw_smb2_wire, dir)) {
+		memcpy(out->dir, w->dir, size - offsetof(struct smbw_smb2_wire, dir));
+		out->dir[sizeof(out->dir) - 1] = 0;
+	} else {
+		out->dir[0] = 0;
+	}
 	if (out->path_bytes > path_room)
 		out->path_bytes = (unsigned short)(path_room & ~(size_t)1);
-	out->dir[sizeof(out->dir) - 1] = 0;
+	id = ident_table_find(idents, w->ident);
+	if (id) {
+		out->flags |= id->flags & IDENT_FLAGS;
+		out->remote = id->remote;
+		out->local = id->local;
+		memcpy(out->account, id->account, sizeof(out->account));
+		memcpy(out->domain, id->domain, sizeof(out->domain));
+		memcpy(out->share, id->share, sizeof(out->share));
+	} else {
+		out->flags |= SMBW_F_NO_REMOTE;
+	}
 	return out;
 }

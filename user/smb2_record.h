@@ -4,6 +4,7 @@
 #ifndef SMBW_SMB2_RECORD_H
 #define SMBW_SMB2_RECORD_H
 #include <stdbool.h>
+#include "ident_table.h"
 #include "session_cache.h"
 #include "smbwatch.h"
 
@@ -31,10 +32,13 @@ struct smb2_record {
 void smb2_record_build(struct smb2_record *r, const struct smbw_smb2_event *e,
 		       const struct session_cache *sessions, const char *server);
 
-/* An SMB2 event as the ring buffer holds it (size bytes: the whole struct, or the short
- * record of SMBW_SMB2_SMALL_SIZE) into the whole struct out: what was not sent is zero, and
- * path_bytes never claims more than was sent. Returns out, or NULL when size is too small. */
+/* An SMB2 request as the ring buffer holds it (size bytes of struct smbw_smb2_wire: the whole
+ * struct, or the short record of SMBW_SMB2_SMALL_SIZE) joined with the identity it names from
+ * idents, into the whole struct out: what was not sent is zero, and path_bytes never claims
+ * more than was sent. An identity not in idents leaves the addresses (SMBW_F_NO_REMOTE),
+ * account, domain and share empty, and is counted there. Returns out, or NULL when size is
+ * too small. */
 const struct smbw_smb2_event *smb2_event_from_ring(struct smbw_smb2_event *out, const void *data,
-						   size_t size);
+						   size_t size, struct ident_table *idents);
 
 #endif

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "detect.h"
+#include "ident_table.h"
 #include "json_out.h"
 #include "output.h"
 #include "plausible.h"
@@ -52,6 +53,7 @@ struct consumer {
 	struct output out;
 	struct smbw_stats st;
 	struct session_cache sessions;
+	struct ident_table idents; /* the connection identities SMB2 events name */
 	struct detector *det; /* NULL with --no-findings */
 	struct smb2_record rec;  /* large: kept here, not on the stack */
 	struct smbw_smb2_event ev2; /* an SMB2 event, whole whatever size it came in */
@@ -150,6 +152,11 @@ static int handle_event(void *ctx, void *data, size_t size)
 
 	if (size < sizeof(*type))
 		return 0;
+	if (*type == SMBW_EV_IDENT) {
+		if (!ident_table_add(&c->idents, data, size))
+			c->st.identities++;
+		return 0;
+	}
 	c->st.events++;
 	if (*type == SMBW_EV_AUTH && size >= sizeof(struct smbw_auth_event)) {
 		const struct smbw_auth_event *e = data;
@@ -169,9 +176,10 @@ static int handle_event(void *ctx, void *data, size_t size)
 			output_text(&c->out, c->out.line);
 		}
 		detect_auth(c, e);
-	} else if (*type == SMBW_EV_SMB2 && smb2_event_from_ring(&c->ev2, data, size)) {
+	} else if (*type == SMBW_EV_SMB2 && smb2_event_from_ring(&c->ev2, data, size, &c->idents)) {
 		const struct smbw_smb2_event *e = &c->ev2;
 
+		c->st.identities_missing = c->idents.missing;
 		check_plausible(c, plausible_smb2(e));
 		session_cache_peer(&c->sessions, e->pid, &e->remote);
 		smb2_record_build(&c->rec, e, &c->sessions, c->server);
@@ -322,7 +330,7 @@ static int consumer_init(struct consumer *c, const struct smbw_opts *o, const st
 	snprintf(c->server, sizeof(c->server), "%s",
 		 o->server_name ? o->server_name : c->ctx.hostname);
 	c->server[strcspn(c->server, ".")] = 0; /* the short name, as in \\SERVER\share */
-	if (session_cache_init(&c->sessions)) {
+	if (session_cache_init(&c->sessions) || ident_table_init(&c->idents)) {
 		fprintf(stderr, "smbwatch: out of memory\n");
 		return -1;
 	}
@@ -331,6 +339,7 @@ static int consumer_init(struct consumer *c, const struct smbw_opts *o, const st
 
 static void consumer_free(struct consumer *c)
 {
+	ident_table_free(&c->idents);
 	session_cache_free(&c->sessions);
 	free(c->st.success);
 	det_free(c->det);
@@ -540,6 +549,11 @@ static void finish(struct consumer *c, struct rb_reader *rb)
 	output_flush(&c->out);
 	if (c->view || o->json)
 		return;
+	if (c->st.identities_missing)
+		fprintf(stderr, "smbwatch: %llu SMB2 event(s) came without their connection's "
+			"identity (lost, or more than %d connections in %d s)\n",
+			(unsigned long long)c->st.identities_missing, IDENT_TABLE_SLOTS,
+			SMBW_IDENT_REFRESH_S);
 	fprintf(stderr, "smbwatch: stopped: %llu event(s), %llu dropped, %llu implausible, "
 		"%llu finding(s); probe hits: %llu logon, %llu SMB2 error, %llu SMB2 reply, %llu "
 		"tree connect\n",

@@ -732,38 +732,107 @@ Test(smb2_record, rebuild_leaves_nothing_behind)
 	cr_assert_str_eq(get("smbwatch", "unc"), "\\\\FILESRV\\apps");
 }
 
-/* Events come whole, or short (SMBW_SMB2_SMALL_SIZE bytes: no dir, SMBW_SMALL_PATH of path). */
+/* Requests come whole, or short (SMBW_SMB2_SMALL_SIZE bytes: no dir, SMBW_SMALL_PATH of
+ * path), and are joined with the identity (addresses, account, share) they name. */
 Test(smb2_record, short_ring_records)
 {
-	static struct smbw_smb2_event sent, got;
-	static unsigned char ring[sizeof(struct smbw_smb2_event)];
+	static struct smbw_smb2_wire sent;
+	static struct smbw_smb2_event got;
+	static unsigned char ring[sizeof(struct smbw_smb2_wire)];
+	struct smbw_ident_event id = { .type = SMBW_EV_IDENT, .pid = 7, .id = 42 };
 	const struct smbw_smb2_event *e;
+	struct ident_table t;
 
+	cr_assert_eq(ident_table_init(&t), 0);
+	id.flags = SMBW_F_TRUNC_SHARE;
+	id.remote.family = 2;
+	id.remote.port = 50123;
+	strcpy(id.account, "SMSCliToknAcct&");
+	strcpy(id.domain, "CORP");
+	strcpy(id.share, "apps");
+	cr_assert_eq(ident_table_add(&t, &id, sizeof(id)), 0);
 	memset(&sent, 0, sizeof(sent));
 	sent.type = SMBW_EV_SMB2;
+	sent.pid = 7;
 	sent.opcode = SMBW_SMB2_CREATE;
+	sent.flags = SMBW_F_NO_REMOTE | SMBW_F_DFS; /* identity flags come from the identity */
 	sent.path_bytes = 4;
+	sent.ident = 42;
 	memcpy(sent.path, "a\0b\0", 4);
-	strcpy(sent.share, "apps");
 	memcpy(ring, &sent, sizeof(sent));
 	memset(ring + SMBW_SMB2_SMALL_SIZE, 0xee, sizeof(ring) - SMBW_SMB2_SMALL_SIZE); /* not sent */
 	memset(&got, 0x55, sizeof(got));
-	e = smb2_event_from_ring(&got, ring, SMBW_SMB2_SMALL_SIZE);
+	e = smb2_event_from_ring(&got, ring, SMBW_SMB2_SMALL_SIZE, &t);
 	cr_assert_eq(e, &got);
+	cr_assert_eq(e->pid, 7);
 	cr_assert_eq(e->path_bytes, 4);
+	cr_assert_eq(memcmp(e->path, "a\0b\0", 4), 0);
 	cr_assert_str_eq(e->share, "apps");
+	cr_assert_str_eq(e->account, "SMSCliToknAcct&");
+	cr_assert_str_eq(e->domain, "CORP");
+	cr_assert_eq(e->remote.port, 50123);
+	cr_assert_eq(e->flags, SMBW_F_DFS | SMBW_F_TRUNC_SHARE);
 	cr_assert_eq(e->dir[0], 0, "what was not sent is zero");
 	cr_assert_eq(e->path[SMBW_SMALL_PATH], 0);
+	cr_assert_eq(t.missing, 0);
 	/* a short record cannot claim more path than it carries */
-	((struct smbw_smb2_event *)ring)->path_bytes = 3000;
-	e = smb2_event_from_ring(&got, ring, SMBW_SMB2_SMALL_SIZE);
+	((struct smbw_smb2_wire *)ring)->path_bytes = 3000;
+	e = smb2_event_from_ring(&got, ring, SMBW_SMB2_SMALL_SIZE, &t);
 	cr_assert_eq(e->path_bytes, SMBW_SMALL_PATH);
 	/* too short to be one */
-	cr_assert_null(smb2_event_from_ring(&got, ring, SMBW_SMB2_SMALL_SIZE - 1));
+	cr_assert_null(smb2_event_from_ring(&got, ring, SMBW_SMB2_SMALL_SIZE - 1, &t));
 	/* the whole struct comes through unchanged */
 	sent.path_bytes = 3000;
 	strcpy(sent.dir, "/srv/apps/bin");
-	e = smb2_event_from_ring(&got, &sent, sizeof(sent));
+	e = smb2_event_from_ring(&got, &sent, sizeof(sent), &t);
 	cr_assert_eq(e->path_bytes, 3000);
 	cr_assert_str_eq(e->dir, "/srv/apps/bin");
+	/* an identity that never came: no addresses, no account, counted */
+	sent.ident = 43;
+	e = smb2_event_from_ring(&got, &sent, sizeof(sent), &t);
+	cr_assert_not_null(e);
+	cr_assert_eq(e->flags, SMBW_F_DFS | SMBW_F_NO_REMOTE);
+	cr_assert_str_eq(e->account, "");
+	cr_assert_str_eq(e->share, "");
+	cr_assert_eq(e->remote.port, 0);
+	cr_assert_eq(t.missing, 1);
+	ident_table_free(&t);
+}
+
+/* Identities by id: found while kept, overwritten IDENT_TABLE_SLOTS ids later, never id 0. */
+Test(ident_table, add_find_overwrite)
+{
+	struct smbw_ident_event id = { .type = SMBW_EV_IDENT, .id = 5 };
+	const struct smbw_ident_event *f;
+	struct ident_table t;
+
+	cr_assert_eq(ident_table_init(&t), 0);
+	cr_assert_null(ident_table_find(&t, 5));
+	cr_assert_eq(t.missing, 1);
+	memset(id.account, 'A', sizeof(id.account)); /* no terminator: cut to end inside */
+	strcpy(id.share, "apps");
+	cr_assert_eq(ident_table_add(&t, &id, sizeof(id)), 0);
+	f = ident_table_find(&t, 5);
+	cr_assert_not_null(f);
+	cr_assert_eq(strlen(f->account), sizeof(f->account) - 1);
+	cr_assert_str_eq(f->share, "apps");
+	/* a later id in the same slot replaces it: the old one is gone, and counted as missing */
+	id.id = 5 + IDENT_TABLE_SLOTS;
+	strcpy(id.share, "data");
+	cr_assert_eq(ident_table_add(&t, &id, sizeof(id)), 0);
+	cr_assert_null(ident_table_find(&t, 5));
+	f = ident_table_find(&t, 5 + IDENT_TABLE_SLOTS);
+	cr_assert_not_null(f);
+	cr_assert_str_eq(f->share, "data");
+	cr_assert_eq(t.missing, 2);
+	cr_assert_eq(t.received, 2);
+	/* id 0 means none; a short event is refused and keeps nothing */
+	id.id = 0;
+	cr_assert_eq(ident_table_add(&t, &id, sizeof(id)), -1);
+	cr_assert_null(ident_table_find(&t, 0));
+	id.id = 9;
+	cr_assert_eq(ident_table_add(&t, &id, sizeof(id) - 1), -1);
+	cr_assert_null(ident_table_find(&t, 9));
+	cr_assert_eq(t.received, 2);
+	ident_table_free(&t);
 }

@@ -69,10 +69,10 @@ static struct probe_set *set_open(const struct probes *p, const struct samba_bui
 		e = e ?: bpf_map__reuse_fd(skel->maps.counters, bpf_map__fd(first->maps.counters));
 		e = e ?: bpf_map__reuse_fd(skel->maps.success_opens,
 					   bpf_map__fd(first->maps.success_opens));
-		/* decoded identities and the epochs that keep them honest, whatever the layout */
-		e = e ?: bpf_map__reuse_fd(skel->maps.ident_cache,
-					   bpf_map__fd(first->maps.ident_cache));
-		e = e ?: bpf_map__reuse_fd(skel->maps.pid_epoch, bpf_map__fd(first->maps.pid_epoch));
+		/* identities kept per process, and their ids, whatever the layout */
+		e = e ?: bpf_map__reuse_fd(skel->maps.proc_idents,
+					   bpf_map__fd(first->maps.proc_idents));
+		e = e ?: bpf_map__reuse_fd(skel->maps.ident_ids, bpf_map__fd(first->maps.ident_ids));
 	} else if (p->cfg.ringbuf_kb) {
 		e = bpf_map__set_max_entries(skel->maps.events, (__u32)(p->cfg.ringbuf_kb * 1024));
 		if (e)
