@@ -391,6 +391,42 @@ Test(files, connect_first_then_trace, .init = setup_plain, .fini = teardown, .ti
 	records_free(r, n);
 }
 
+/* One connection (one smbd process), two shares and two sessions: each failed open names the
+ * share and account it came on. smbwatch sends a connection's identity once and requests
+ * carry its id, so this fails if a tree connect or logon did not make it read them afresh. */
+Test(files, one_connection_shares_and_sessions, .init = setup_plain, .fini = teardown,
+     .timeout = 180)
+{
+	json_object **r, *a, *b, *c;
+	int n;
+
+	trace(&tr, "");
+	cr_assert_eq(sh("smbclient -s /dev/null //lab/apps -I 127.0.0.1 -p %u -m SMB3 -U "
+			"'alice%%Alice-Pass-1' -W LAB -n WS001 -c 'get id-one.dll /dev/null; "
+			"tcon data; get id-two.dll /dev/null; "
+			"logon SMSCliToknAcct& Token-Pass-1; tcon apps; get id-three.dll /dev/null' "
+			">/dev/null 2>&1",
+			lab.port),
+		     1, "smbclient: the failed gets make it exit 1");
+	r = stop(&tr, &n);
+	a = only(r, n, "smbwatch.file", "file.path", "id-one.dll");
+	b = only(r, n, "smbwatch.file", "file.path", "id-two.dll");
+	c = only(r, n, "smbwatch.file", "file.path", "id-three.dll");
+	cr_assert_str_eq(jget(a, "process.pid"), jget(c, "process.pid"), "one connection");
+	cr_assert_str_eq(jget(a, "process.pid"), jget(b, "process.pid"), "one connection");
+	cr_assert_str_eq(jget(a, "smbwatch.share"), "apps");
+	cr_assert_str_eq(jget(a, "user.name"), "alice");
+	cr_assert_str_eq(jget(b, "smbwatch.share"), "data");
+	cr_assert_str_eq(jget(b, "smbwatch.unc"), "\\\\LABSRV\\data\\id-two.dll");
+	cr_assert_str_eq(jget(b, "user.name"), "alice");
+	cr_assert_str_eq(jget(c, "smbwatch.share"), "apps");
+	cr_assert_str_eq(jget(c, "user.name"), "SMSCliToknAcct&");
+	cr_assert_str_eq(jget(c, "user.domain"), "LAB"); /* as its logon sent it (-W) */
+	cr_assert_str_eq(jget(a, "source.port"), jget(c, "source.port"));
+	cr_assert_str_eq(jget(r[n - 1], "smbwatch.identities_missing"), "0");
+	records_free(r, n);
+}
+
 /* Several client hosts at once, each its own address and NetBIOS name: never mixed up. */
 Test(files, several_client_hosts, .fini = teardown, .timeout = 240)
 {
