@@ -41,7 +41,8 @@ struct {
  * smbd and sent once, then each failed request carries only their id. A tree connect or a
  * logon in the process forgets them all, so a tcon or session that smbd frees and reuses is
  * read afresh. */
-#define IDENT_SLOTS 4 /* a power of two: share connections a process keeps at once */
+#define IDENT_SLOTS 8 /* a power of two: share connections a process keeps at once (a PATH
+			 * over several shares of one server is one process) */
 #define IDENT_REFRESH_NS (SMBW_IDENT_REFRESH_S * 1000000000ULL)
 
 struct ident_slot {
