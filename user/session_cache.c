@@ -84,6 +84,16 @@ int session_cache_peer_str(const struct session_cache *c, uint32_t pid, char *ou
 	return 0;
 }
 
+const struct smbw_addr *session_cache_peer_of(const struct session_cache *c, uint32_t pid)
+{
+	const struct session_ident *s;
+
+	if (!c->slots || !pid)
+		return NULL;
+	s = &c->slots[pid % SESSION_CACHE_SLOTS];
+	return s->pid == pid && s->peer.family ? &s->peer : NULL;
+}
+
 const struct session_ident *session_cache_find(const struct session_cache *c, uint32_t pid,
 					       const char *session_account)
 {

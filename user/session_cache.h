@@ -40,6 +40,9 @@ void session_cache_peer(struct session_cache *c, uint32_t pid, const struct smbw
 /* The client of process pid ("127.0.0.1:port", "[::1]:port") when known; 0 on success. */
 int session_cache_peer_str(const struct session_cache *c, uint32_t pid, char *out, size_t n);
 
+/* The client of process pid, or NULL when no event of it named one. */
+const struct smbw_addr *session_cache_peer_of(const struct session_cache *c, uint32_t pid);
+
 /* The logon of process pid whose account maps to session_account, or NULL. */
 const struct session_ident *session_cache_find(const struct session_cache *c, uint32_t pid,
 					       const char *session_account);

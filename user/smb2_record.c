@@ -109,7 +109,8 @@ void smb2_record_build(struct smb2_record *r, const struct smbw_smb2_event *e,
 		     SMBW_F_NO_REMOTE)
 
 const struct smbw_smb2_event *smb2_event_from_ring(struct smbw_smb2_event *out, const void *data,
-						   size_t size, struct ident_table *idents)
+						   size_t size, struct ident_table *idents,
+						   const struct session_cache *sessions)
 {
 	const struct smbw_smb2_wire *w = data;
 	const struct smbw_ident_event *id;
@@ -152,7 +153,14 @@ const struct smbw_smb2_event *smb2_event_from_ring(struct smbw_smb2_event *out, 
 		memcpy(out->domain, id->domain, sizeof(out->domain));
 		memcpy(out->share, id->share, sizeof(out->share));
 	} else {
-		out->flags |= SMBW_F_NO_REMOTE;
+		/* the client as this process's earlier events named it (the account comes from
+		 * its logon, in smb2_record_build) */
+		const struct smbw_addr *peer = session_cache_peer_of(sessions, w->pid);
+
+		if (peer)
+			out->remote = *peer;
+		else
+			out->flags |= SMBW_F_NO_REMOTE;
 	}
 	return out;
 }

@@ -35,10 +35,11 @@ void smb2_record_build(struct smb2_record *r, const struct smbw_smb2_event *e,
 /* An SMB2 request as the ring buffer holds it (size bytes of struct smbw_smb2_wire: the whole
  * struct, or the short record of SMBW_SMB2_SMALL_SIZE) joined with the identity it names from
  * idents, into the whole struct out: what was not sent is zero, and path_bytes never claims
- * more than was sent. An identity not in idents leaves the addresses (SMBW_F_NO_REMOTE),
- * account, domain and share empty, and is counted there. Returns out, or NULL when size is
- * too small. */
+ * more than was sent. An identity not in idents is counted there and leaves the account,
+ * domain, share and local address empty, the client the one sessions has for the process (else
+ * SMBW_F_NO_REMOTE). Returns out, or NULL when size is too small. */
 const struct smbw_smb2_event *smb2_event_from_ring(struct smbw_smb2_event *out, const void *data,
-						   size_t size, struct ident_table *idents);
+						   size_t size, struct ident_table *idents,
+						   const struct session_cache *sessions);
 
 #endif

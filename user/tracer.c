@@ -176,11 +176,14 @@ static int handle_event(void *ctx, void *data, size_t size)
 			output_text(&c->out, c->out.line);
 		}
 		detect_auth(c, e);
-	} else if (*type == SMBW_EV_SMB2 && smb2_event_from_ring(&c->ev2, data, size, &c->idents)) {
+	} else if (*type == SMBW_EV_SMB2 && smb2_event_from_ring(&c->ev2, data, size, &c->idents,
+									  &c->sessions)) {
 		const struct smbw_smb2_event *e = &c->ev2;
 
-		c->st.identities_missing = c->idents.missing;
-		check_plausible(c, plausible_smb2(e));
+		if (c->idents.missing == c->st.identities_missing)
+			check_plausible(c, plausible_smb2(e));
+		else /* its identity is gone (counted): nothing from smbd's state to check */
+			c->st.identities_missing = c->idents.missing;
 		session_cache_peer(&c->sessions, e->pid, &e->remote);
 		smb2_record_build(&c->rec, e, &c->sessions, c->server);
 		if (c->rec.is_file)

@@ -247,11 +247,16 @@ Test(session_cache, peer_alone_is_not_a_logon)
 	session_cache_peer(&cache, 7000, &a);
 	cr_assert_eq(session_cache_peer_str(&cache, 7000, out, sizeof(out)), 0);
 	cr_assert_str_eq(out, "198.18.1.2:445");
+	cr_assert_not_null(session_cache_peer_of(&cache, 7000));
+	cr_assert_eq(session_cache_peer_of(&cache, 7000)->port, 445);
+	cr_assert_null(session_cache_peer_of(&cache, 7002));
+	cr_assert_null(session_cache_peer_of(&cache, 0));
 	cr_assert_null(session_cache_find(&cache, 7000, ""));
 	/* an unknown family is not remembered */
 	a.family = 0;
 	session_cache_peer(&cache, 7001, &a);
 	cr_assert_neq(session_cache_peer_str(&cache, 7001, out, sizeof(out)), 0);
+	cr_assert_null(session_cache_peer_of(&cache, 7001));
 	/* a later logon of that process is found */
 	logon(7000, 0, "alice", "alice", "CORP", "WS1");
 	cr_assert_not_null(session_cache_find(&cache, 7000, "alice"));

@@ -740,10 +740,13 @@ Test(smb2_record, short_ring_records)
 	static struct smbw_smb2_event got;
 	static unsigned char ring[sizeof(struct smbw_smb2_wire)];
 	struct smbw_ident_event id = { .type = SMBW_EV_IDENT, .pid = 7, .id = 42 };
+	struct smbw_addr peer = { .family = 2, .port = 50999 };
 	const struct smbw_smb2_event *e;
+	struct session_cache sc;
 	struct ident_table t;
 
 	cr_assert_eq(ident_table_init(&t), 0);
+	cr_assert_eq(session_cache_init(&sc), 0);
 	id.flags = SMBW_F_TRUNC_SHARE;
 	id.remote.family = 2;
 	id.remote.port = 50123;
@@ -762,7 +765,7 @@ Test(smb2_record, short_ring_records)
 	memcpy(ring, &sent, sizeof(sent));
 	memset(ring + SMBW_SMB2_SMALL_SIZE, 0xee, sizeof(ring) - SMBW_SMB2_SMALL_SIZE); /* not sent */
 	memset(&got, 0x55, sizeof(got));
-	e = smb2_event_from_ring(&got, ring, SMBW_SMB2_SMALL_SIZE, &t);
+	e = smb2_event_from_ring(&got, ring, SMBW_SMB2_SMALL_SIZE, &t, &sc);
 	cr_assert_eq(e, &got);
 	cr_assert_eq(e->pid, 7);
 	cr_assert_eq(e->path_bytes, 4);
@@ -777,25 +780,35 @@ Test(smb2_record, short_ring_records)
 	cr_assert_eq(t.missing, 0);
 	/* a short record cannot claim more path than it carries */
 	((struct smbw_smb2_wire *)ring)->path_bytes = 3000;
-	e = smb2_event_from_ring(&got, ring, SMBW_SMB2_SMALL_SIZE, &t);
+	e = smb2_event_from_ring(&got, ring, SMBW_SMB2_SMALL_SIZE, &t, &sc);
 	cr_assert_eq(e->path_bytes, SMBW_SMALL_PATH);
 	/* too short to be one */
-	cr_assert_null(smb2_event_from_ring(&got, ring, SMBW_SMB2_SMALL_SIZE - 1, &t));
+	cr_assert_null(smb2_event_from_ring(&got, ring, SMBW_SMB2_SMALL_SIZE - 1, &t, &sc));
 	/* the whole struct comes through unchanged */
 	sent.path_bytes = 3000;
 	strcpy(sent.dir, "/srv/apps/bin");
-	e = smb2_event_from_ring(&got, &sent, sizeof(sent), &t);
+	e = smb2_event_from_ring(&got, &sent, sizeof(sent), &t, &sc);
 	cr_assert_eq(e->path_bytes, 3000);
 	cr_assert_str_eq(e->dir, "/srv/apps/bin");
 	/* an identity that never came: no addresses, no account, counted */
 	sent.ident = 43;
-	e = smb2_event_from_ring(&got, &sent, sizeof(sent), &t);
+	e = smb2_event_from_ring(&got, &sent, sizeof(sent), &t, &sc);
 	cr_assert_not_null(e);
 	cr_assert_eq(e->flags, SMBW_F_DFS | SMBW_F_NO_REMOTE);
 	cr_assert_str_eq(e->account, "");
 	cr_assert_str_eq(e->share, "");
 	cr_assert_eq(e->remote.port, 0);
 	cr_assert_eq(t.missing, 1);
+	/* ... but the process's client, when an earlier event of it named one */
+	memcpy(peer.addr, "\xc6\x12\x00\x07", 4);
+	session_cache_peer(&sc, 7, &peer);
+	e = smb2_event_from_ring(&got, &sent, sizeof(sent), &t, &sc);
+	cr_assert_eq(e->flags, SMBW_F_DFS);
+	cr_assert_eq(e->remote.port, 50999);
+	cr_assert_eq(e->remote.addr[3], 7);
+	cr_assert_str_eq(e->account, "");
+	cr_assert_eq(t.missing, 2);
+	session_cache_free(&sc);
 	ident_table_free(&t);
 }
 
