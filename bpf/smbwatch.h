@@ -157,7 +157,7 @@ struct smbw_smb2_wire {
 /* Most requests are sent short: the fields up to path, and SMBW_SMALL_PATH bytes of it (a name
  * of up to 255 UTF-16 units), no dir. A longer name, and every QUERY_DIRECTORY, comes in the
  * whole struct. The ring buffer's cost grows with the record (about 0.5 us more for the whole
- * one on a VM), and a short one fills it eight times slower. */
+ * one on a VM), and a short one fills it nine times slower. */
 #define SMBW_SMALL_PATH 512
 #define SMBW_SMB2_SMALL_SIZE (__builtin_offsetof(struct smbw_smb2_wire, path) + SMBW_SMALL_PATH)
 
