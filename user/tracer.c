@@ -149,12 +149,12 @@ static int handle_event(void *ctx, void *data, size_t size)
 {
 	struct consumer *c = ctx;
 	const unsigned int *type = data;
+	uint64_t missing = c->idents.missing;
 
 	if (size < sizeof(*type))
 		return 0;
 	if (*type == SMBW_EV_IDENT) {
-		if (!ident_table_add(&c->idents, data, size))
-			c->st.identities++;
+		ident_table_add(&c->idents, data, size); /* counted there */
 		return 0;
 	}
 	c->st.events++;
@@ -180,10 +180,8 @@ static int handle_event(void *ctx, void *data, size_t size)
 									  &c->sessions)) {
 		const struct smbw_smb2_event *e = &c->ev2;
 
-		if (c->idents.missing == c->st.identities_missing)
+		if (c->idents.missing == missing) /* else nothing from smbd's state to check */
 			check_plausible(c, plausible_smb2(e));
-		else /* its identity is gone (counted): nothing from smbd's state to check */
-			c->st.identities_missing = c->idents.missing;
 		session_cache_peer(&c->sessions, e->pid, &e->remote);
 		smb2_record_build(&c->rec, e, &c->sessions, c->server);
 		if (c->rec.is_file)
@@ -223,7 +221,8 @@ static int mon_call(struct consumer *c, uint32_t req, struct mon_msg *reply)
 	return r == 1 ? 0 : -1;
 }
 
-/* The probes' counters: from the monitor in this process, or asked of the monitor process. */
+/* The counters: the probes' (from the monitor in this process, or asked of the monitor
+ * process) and the consumer's own (identities, plausibility). */
 static void read_counters(struct consumer *c)
 {
 	static struct mon_msg reply;
@@ -240,6 +239,8 @@ static void read_counters(struct consumer *c)
 	st->hits_tcon = sum[SMBW_CNT_HIT_TCON];
 	st->dropped = sum[SMBW_CNT_DROPPED];
 	st->read_errors = sum[SMBW_CNT_READ_ERR];
+	st->identities = c->idents.received;
+	st->identities_missing = c->idents.missing;
 	fill_plausibility(c);
 }
 
@@ -554,7 +555,7 @@ static void finish(struct consumer *c, struct rb_reader *rb)
 		return;
 	if (c->st.identities_missing)
 		fprintf(stderr, "smbwatch: %llu SMB2 event(s) came without their connection's "
-			"identity (lost, or more than %d connections in %d s)\n",
+			"identity (more than %d identities sent in %d s)\n",
 			(unsigned long long)c->st.identities_missing, IDENT_TABLE_SLOTS,
 			SMBW_IDENT_REFRESH_S);
 	fprintf(stderr, "smbwatch: stopped: %llu event(s), %llu dropped, %llu implausible, "
