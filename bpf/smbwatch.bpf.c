@@ -92,13 +92,15 @@ static __always_inline struct task_struct *current_process(void)
 	return bpf_get_current_task_btf()->group_leader;
 }
 
-/* A tree connect or a logon in this process: every identity it keeps is stale. */
-static __always_inline void idents_forget(void)
+/* A tree connect or a logon in this process: every identity it keeps is stale. Returns the
+ * process's (now empty) keeping, created when flags say so; NULL when it has none. */
+static __always_inline struct proc_idents *idents_forget(__u64 flags)
 {
-	struct proc_idents *p = bpf_task_storage_get(&proc_idents, current_process(), NULL, 0);
+	struct proc_idents *p = bpf_task_storage_get(&proc_idents, current_process(), NULL, flags);
 
 	if (p)
 		__builtin_memset(p->slot, 0, sizeof(p->slot));
+	return p;
 }
 
 static __always_inline void submit(void *e)
@@ -183,7 +185,7 @@ int BPF_KPROBE(log_authentication_event, void *msg_ctx, void *lp_ctx, void *star
 	count(SMBW_CNT_HIT_AUTH);
 	if (!ui || !is_smbd())
 		return 0;
-	idents_forget(); /* a new session may reuse a freed one's memory */
+	idents_forget(0); /* a new session may reuse a freed one's memory */
 
 	if (filter_local_port) {
 		if (read_tsocket_addr(&local, read_ptr(ui, auth_layout.ui_local_host)) ||
@@ -635,14 +637,13 @@ int BPF_KRETPROBE(tree_connect_done, const void *conn)
 	count(SMBW_CNT_HIT_TCON);
 	if (!conn || !is_smbd())
 		return 0;
-	idents_forget(); /* a new tcon may reuse a freed one's memory */
+	/* a new tcon may reuse a freed one's memory */
+	p = idents_forget(BPF_LOCAL_STORAGE_GET_F_CREATE);
 	id = ident_send(NULL, NULL, conn);
 	if (id < 0)
 		return 0;
 	/* the share's failed requests to come find their identity kept */
 	tcon = read_ptr(conn, smb2_layout.conn_tcon);
-	p = bpf_task_storage_get(&proc_idents, current_process(), NULL,
-				 BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (p && tcon)
 		ident_keep(p, -1, (__u64)tcon, (__u64)id, now);
 	if (!id)
