@@ -415,14 +415,13 @@ Test(files, one_connection_shares_and_sessions, .init = setup_plain, .fini = tea
 	cr_assert_str_eq(jget(a, "process.pid"), jget(c, "process.pid"), "one connection");
 	cr_assert_str_eq(jget(a, "process.pid"), jget(b, "process.pid"), "one connection");
 	cr_assert_str_eq(jget(a, "smbwatch.share"), "apps");
-	cr_assert_str_eq(jget(a, "user.name"), "alice");
+	expect_client(a, "127.0.0.1", NULL, "alice", "LAB", "WS001");
 	cr_assert_str_eq(jget(b, "smbwatch.share"), "data");
 	cr_assert_str_eq(jget(b, "smbwatch.unc"), "\\\\LABSRV\\data\\id-two.dll");
-	cr_assert_str_eq(jget(b, "user.name"), "alice");
+	expect_client(b, "127.0.0.1", jget(a, "source.port"), "alice", "LAB", "WS001");
 	cr_assert_str_eq(jget(c, "smbwatch.share"), "apps");
-	cr_assert_str_eq(jget(c, "user.name"), "SMSCliToknAcct&");
-	cr_assert_str_eq(jget(c, "user.domain"), "LAB"); /* as its logon sent it (-W) */
-	cr_assert_str_eq(jget(a, "source.port"), jget(c, "source.port"));
+	/* the domain as its logon sent it (-W) */
+	expect_client(c, "127.0.0.1", jget(a, "source.port"), "SMSCliToknAcct&", "LAB", "WS001");
 	cr_assert_str_eq(jget(r[n - 1], "smbwatch.identities_missing"), "0");
 	records_free(r, n);
 }
