@@ -50,11 +50,30 @@ static bool port(struct arena *p, ondemand::value v, const char **out)
 	return true;
 }
 
+/* Whether a key (its raw text, escapes as written, from just after its opening quote) is the
+ * name: its first len bytes, then the closing quote. Stage 1 closed the string, and a name
+ * longer than the key stops at the quote or reads into the padding after the line. */
+static inline bool key_is(ondemand::raw_json_string key, const char *name, size_t len)
+{
+	const char *r = key.raw();
+
+	return r[0] == name[0] && r[len] == '"' && !memcmp(r + 1, name + 1, len - 1);
+}
+
+/* A name known at compile time: its length too. */
+template <size_t L> static inline bool key_is(ondemand::raw_json_string key, const char (&name)[L])
+{
+	return key_is(key, name, L - 1);
+}
+
 struct member {
 	const char *key;
+	size_t len;
 	const char **out;
 	bool is_port;
 };
+
+#define MEMBER(name, out, is_port) { name, sizeof(name) - 1, out, is_port }
 
 /* The members of one object value; a value that is not an object has none (as for json-c). */
 template <size_t N>
@@ -78,7 +97,7 @@ static bool pick(struct arena *p, ondemand::value v, const member (&m)[N])
 		if (field.error() || field.key().get(key))
 			return false;
 		for (const member &x : m)
-			if (*key.raw() == x.key[0] && key.unsafe_is_equal(x.key)) {
+			if (key_is(key, x.key, x.len)) {
 				ondemand::value fv;
 
 				if (field.value().get(fv))
@@ -99,60 +118,60 @@ static bool member_of_root(struct arena *p, ondemand::raw_json_string key, ondem
 {
 	switch (*key.raw()) {
 	case 't':
-		if (key.unsafe_is_equal("type"))
+		if (key_is(key, "type"))
 			return str(p, v, &f->type);
-		if (key.unsafe_is_equal("timestamp"))
+		if (key_is(key, "timestamp"))
 			return str(p, v, &f->samba_ts);
 		break;
 	case '@':
-		if (key.unsafe_is_equal("@timestamp"))
+		if (key_is(key, "@timestamp"))
 			return str(p, v, &f->ts);
 		break;
 	case 'A':
-		if (key.unsafe_is_equal("Authentication")) {
-			const member m[] = { { "status", &f->status, false },
-					     { "remoteAddress", &f->remote, false },
-					     { "clientAccount", &f->account, false },
-					     { "clientDomain", &f->domain, false },
-					     { "workstation", &f->ws, false } };
+		if (key_is(key, "Authentication")) {
+			const member m[] = { MEMBER("status", &f->status, false),
+					     MEMBER("remoteAddress", &f->remote, false),
+					     MEMBER("clientAccount", &f->account, false),
+					     MEMBER("clientDomain", &f->domain, false),
+					     MEMBER("workstation", &f->ws, false) };
 
 			f->has_auth = true;
 			return pick(p, v, m);
 		}
 		break;
 	case 'e':
-		if (key.unsafe_is_equal("event")) {
-			const member m[] = { { "dataset", &f->dataset, false } };
+		if (key_is(key, "event")) {
+			const member m[] = { MEMBER("dataset", &f->dataset, false) };
 
 			return pick(p, v, m);
 		}
 		break;
 	case 'u':
-		if (key.unsafe_is_equal("user")) {
-			const member m[] = { { "name", &f->user, false },
-					     { "domain", &f->udomain, false } };
+		if (key_is(key, "user")) {
+			const member m[] = { MEMBER("name", &f->user, false),
+					     MEMBER("domain", &f->udomain, false) };
 
 			return pick(p, v, m);
 		}
 		break;
 	case 's':
-		if (key.unsafe_is_equal("source")) {
-			const member m[] = { { "ip", &f->ip, false }, { "port", &f->port, true } };
+		if (key_is(key, "source")) {
+			const member m[] = { MEMBER("ip", &f->ip, false), MEMBER("port", &f->port, true) };
 
 			return pick(p, v, m);
 		}
-		if (key.unsafe_is_equal("smbwatch")) {
-			const member m[] = { { "nt_status_code", &f->code, false },
-					     { "workstation", &f->swws, false },
-					     { "share", &f->share, false },
-					     { "unc", &f->unc, false } };
+		if (key_is(key, "smbwatch")) {
+			const member m[] = { MEMBER("nt_status_code", &f->code, false),
+					     MEMBER("workstation", &f->swws, false),
+					     MEMBER("share", &f->share, false),
+					     MEMBER("unc", &f->unc, false) };
 
 			return pick(p, v, m);
 		}
 		break;
 	case 'f':
-		if (key.unsafe_is_equal("file")) {
-			const member m[] = { { "path", &f->path, false } };
+		if (key_is(key, "file")) {
+			const member m[] = { MEMBER("path", &f->path, false) };
 
 			return pick(p, v, m);
 		}
