@@ -40,18 +40,23 @@ $(OUT)/smbwatch.skel.h: $(OUT)/smbwatch.bpf.o
 	$(Q)$(BPFTOOL) gen skeleton $< name smbwatch_bpf > $@
 
 # --- userspace ---
-# Pure modules (no BPF, no root): linked into both smbwatch and the unit tests.
-LIB_SRCS := user/ntstatus.c user/json_out.c user/text_out.c user/utf8.c user/args.c \
-	    user/record.c user/samba/layout.c user/samba/elf_info.c user/samba/build.c \
-	    user/samba/dwarf_layout.c user/plausible.c \
-	    user/smb_path.c user/session_cache.c user/ident_table.c user/smb2_record.c user/detect.c \
-	    user/output.c user/replay.c user/replay_source.c user/line_reader.c user/top_model.c \
-	    user/syslog_out.c
-APP_SRCS := user/main.c user/tracer.c user/doctor.c user/preflight.c user/top.c \
-	    user/layout_cmd.c user/privsep.c user/probes/probes.c user/probes/lib_watch.c \
-	    user/probes/monitor.c user/probes/ringbuf.c
-# replay's fast JSON path: a small C++ shim over simdjson (user/json_fast.h is its C API)
-LIB_CXX_SRCS := user/json_fast.cc
+# Pure modules (no BPF, no root): linked into both smbwatch and the unit tests. user/ is
+# grouped by the data path's stages: probes -> decode -> enrich -> detect -> outputs, with
+# the live and replay drivers, the command line, and the Samba knowledge (samba/) beside them.
+LIB_SRCS := $(addprefix user/,common/record.c common/utf8.c \
+	    samba/layout.c samba/elf_info.c samba/build.c samba/dwarf_layout.c \
+	    decode/ntstatus.c decode/plausible.c decode/smb_path.c decode/smb2_record.c \
+	    enrich/session_cache.c enrich/ident_table.c \
+	    detect/detect.c \
+	    outputs/output.c outputs/json_out.c outputs/text_out.c outputs/syslog_out.c \
+	    outputs/top_model.c \
+	    replay/replay.c replay/replay_source.c replay/line_reader.c \
+	    cli/args.c)
+APP_SRCS := $(addprefix user/,cli/main.c cli/doctor.c cli/preflight.c cli/layout_cmd.c \
+	    live/tracer.c live/privsep.c outputs/top.c \
+	    probes/probes.c probes/lib_watch.c probes/monitor.c probes/ringbuf.c)
+# replay's fast JSON path: a small C++ shim over simdjson (user/replay/json_fast.h is its C API)
+LIB_CXX_SRCS := user/replay/json_fast.cc
 LIB_OBJS := $(LIB_SRCS:user/%.c=$(OUT)/user/%.o) $(LIB_CXX_SRCS:user/%.cc=$(OUT)/user/%.o)
 APP_OBJS := $(APP_SRCS:user/%.c=$(OUT)/user/%.o)
 

@@ -55,7 +55,7 @@ struct smbw_addr {
 };
 
 /* Byte offsets into Samba's structures, chosen by userspace from a table keyed on the Samba
- * library's symbol version (see user/samba_layout.c), and written into the BPF program's
+ * library's symbol version (see user/samba/layout.c), and written into the BPF program's
  * read-only data before it is loaded. */
 struct smbw_auth_layout {
 	unsigned int ui_workstation;   /* auth_usersupplied_info.workstation_name */
@@ -90,7 +90,7 @@ struct smbw_auth_event {
 };
 
 /* Offsets into smbd's SMB2 request state (Samba 4.17: source3/smbd/globals.h, vfs.h and
- * librpc/idl/smbXsrv.idl); see user/samba_layout.c. */
+ * librpc/idl/smbXsrv.idl); see user/samba/layout.c. */
 struct smbw_smb2_layout {
 	unsigned int req_xconn;         /* smbd_smb2_request.xconn */
 	unsigned int req_session;       /* smbd_smb2_request.session */

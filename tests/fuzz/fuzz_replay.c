@@ -9,12 +9,12 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
-#include "detect.h"
-#include "json_out.h"
-#include "line_reader.h"
-#include "record.h"
-#include "replay.h"
-#include "text_out.h"
+#include "detect/detect.h"
+#include "outputs/json_out.h"
+#include "replay/line_reader.h"
+#include "common/record.h"
+#include "replay/replay.h"
+#include "outputs/text_out.h"
 
 static struct smbw_ctx ctx;
 static struct jw jw;

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "harness.h"
-#include "ntstatus.h"
+#include "decode/ntstatus.h"
 
 #define MAX_ROWS 256
 

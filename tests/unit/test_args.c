@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
-#include "args.h"
+#include "cli/args.h"
 
 static int parse(struct smbw_opts *o, int argc, const char **argv)
 {

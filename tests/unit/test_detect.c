@@ -8,8 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-#include "args.h"
-#include "detect.h"
+#include "cli/args.h"
+#include "detect/detect.h"
 
 #define T0 1795467141000000ULL /* 2026-11-23T20:52:21Z, a whole second */
 #define S(x) ((uint64_t)(x) * 1000000ULL)

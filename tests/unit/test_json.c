@@ -5,8 +5,8 @@
 #include <criterion/parameterized.h>
 #include <json-c/json.h>
 #include <string.h>
-#include "json_out.h"
-#include "record.h"
+#include "outputs/json_out.h"
+#include "common/record.h"
 
 struct esc_case {
 	char in[16];

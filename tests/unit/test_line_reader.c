@@ -9,8 +9,8 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "line_reader.h"
-#include "replay.h"
+#include "replay/line_reader.h"
+#include "replay/replay.h"
 
 /* A descriptor that reads back n bytes of data. */
 static int mem_fd(const char *data, size_t n)
@@ -165,7 +165,7 @@ Test(line_reader, decode_reasons)
 	replay_decoder_free(dec);
 }
 
-#include "args.h"
+#include "cli/args.h"
 
 /* A directory among the inputs: one line naming it, exit 1, nothing replayed. */
 Test(line_reader, replay_refuses_a_directory)

@@ -5,7 +5,7 @@
 #include <dlfcn.h>
 #include <stdlib.h>
 #include <string.h>
-#include "ntstatus.h"
+#include "decode/ntstatus.h"
 
 Test(ntstatus, table_sorted_and_unique)
 {

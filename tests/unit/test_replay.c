@@ -8,9 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-#include "json_out.h"
-#include "record.h"
-#include "replay.h"
+#include "outputs/json_out.h"
+#include "common/record.h"
+#include "replay/replay.h"
 
 /* 2026-11-23T20:52:21Z */
 #define T21 1795467141000000ULL

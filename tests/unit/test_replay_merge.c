@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "args.h"
-#include "replay.h"
+#include "cli/args.h"
+#include "replay/replay.h"
 
 static char dir[] = "/tmp/smbwatch-merge-XXXXXX";
 

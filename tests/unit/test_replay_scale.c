@@ -10,8 +10,8 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "args.h"
-#include "replay.h"
+#include "cli/args.h"
+#include "replay/replay.h"
 
 #define PAIRS 100000
 #define ROUNDS 3

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "replay_source.h"
+#include "replay/replay_source.h"
 
 static char path[] = "/tmp/smbwatch-source-XXXXXX";
 

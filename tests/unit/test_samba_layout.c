@@ -2,7 +2,7 @@
 /* The layout table and its lookups, overrides, and the plausibility checks (no root). */
 #include <criterion/criterion.h>
 #include <string.h>
-#include "plausible.h"
+#include "decode/plausible.h"
 #include "samba/layout.h"
 
 struct lookup_case {

@@ -4,7 +4,7 @@
 #include <criterion/parameterized.h>
 #include <stdbool.h>
 #include <string.h>
-#include "session_cache.h"
+#include "enrich/session_cache.h"
 
 static struct session_cache cache;
 

@@ -7,12 +7,12 @@
 #include <json-c/json.h>
 #include <stdbool.h>
 #include <string.h>
-#include "json_out.h"
-#include "record.h"
-#include "session_cache.h"
-#include "smb2_record.h"
-#include "text_out.h"
-#include "utf8.h"
+#include "outputs/json_out.h"
+#include "common/record.h"
+#include "enrich/session_cache.h"
+#include "decode/smb2_record.h"
+#include "outputs/text_out.h"
+#include "common/utf8.h"
 
 #define SERVER "FILESRV"
 #define TS_NS 1795467121123456789ULL /* 2026-11-23T20:52:01.123456Z with mono_to_real 0 */

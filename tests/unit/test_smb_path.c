@@ -4,7 +4,7 @@
 #include <criterion/parameterized.h>
 #include <stdbool.h>
 #include <string.h>
-#include "smb_path.h"
+#include "decode/smb_path.h"
 
 struct norm_case {
 	char in[64];

@@ -3,7 +3,7 @@
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 #include <string.h>
-#include "text_out.h"
+#include "outputs/text_out.h"
 
 struct esc_case {
 	char in[16];

@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#include "top_model.h"
+#include "outputs/top_model.h"
 
 #define OK 0x00000000U
 #define WRONG_PASSWORD 0xc000006aU

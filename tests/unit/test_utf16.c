@@ -5,7 +5,7 @@
 #include <criterion/parameterized.h>
 #include <stdbool.h>
 #include <string.h>
-#include "utf8.h"
+#include "common/utf8.h"
 
 struct u16_case {
 	unsigned char in[16]; /* UTF-16LE bytes */

@@ -2,7 +2,7 @@
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 #include <string.h>
-#include "utf8.h"
+#include "common/utf8.h"
 
 struct seq_case {
 	char bytes[8];

@@ -9,7 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "monitor.h"
-#include "record.h"
+#include "common/record.h"
 
 #define PRUNE_NS 10000000000ULL /* look for attachments nothing uses any more */
 #define SETTLE_MS 300           /* dpkg writes a package's files one after another */

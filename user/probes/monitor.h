@@ -2,16 +2,16 @@
 /* The privileged side of tracing: checks, loads and attaches the probes, follows Samba
  * upgrades, and reads the probes' counters. It never reads an event. Without -Z it runs in the
  * one smbwatch process; with -Z it is the monitor process, serving the unprivileged consumer
- * over a channel (privsep.h). */
+ * over a channel (live/privsep.h). */
 #ifndef SMBW_MONITOR_H
 #define SMBW_MONITOR_H
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
-#include "args.h"
+#include "cli/args.h"
 #include "lib_watch.h"
-#include "preflight.h"
-#include "privsep.h"
+#include "cli/preflight.h"
+#include "live/privsep.h"
 #include "probes.h"
 
 struct monitor {

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Shared record helpers: clocks, host name, addresses, field lengths. */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+#include "common/record.h"
+#include "common/utf8.h"
+
+static int64_t ts_ns(const struct timespec *t)
+{
+	return (int64_t)t->tv_sec * 1000000000LL + t->tv_nsec;
+}
+
+uint64_t smbw_real_us_now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_REALTIME, &t);
+	return (uint64_t)ts_ns(&t) / 1000;
+}
+
+uint64_t smbw_mono_now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)ts_ns(&t);
+}
+
+void smbw_ctx_init(struct smbw_ctx *ctx)
+{
+	struct timespec real, mono;
+
+	memset(ctx, 0, sizeof(*ctx));
+	clock_gettime(CLOCK_REALTIME, &real);
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	ctx->mono_to_real_ns = ts_ns(&real) - ts_ns(&mono);
+	if (gethostname(ctx->hostname, sizeof(ctx->hostname) - 1))
+		strcpy(ctx->hostname, "unknown");
+	{
+		static uint64_t seq;
+		unsigned char r[8] = {};
+		FILE *f = fopen("/dev/urandom", "rb");
+		int i;
+
+		if (!f || fread(r, 1, sizeof(r), f) != sizeof(r)) /* fall back to time and pid */
+			memcpy(r, &ctx->mono_to_real_ns, sizeof(r)), r[0] ^= (unsigned char)getpid();
+		if (f)
+			fclose(f);
+		for (i = 0; i < 8; i++)
+			snprintf(ctx->run_id + 2 * i, 3, "%02x", r[i]);
+		ctx->sequence = &seq;
+	}
+}
+
+uint64_t smbw_real_us(const struct smbw_ctx *ctx, uint64_t mono_ns)
+{
+	return (uint64_t)(((int64_t)mono_ns + ctx->mono_to_real_ns) / 1000);
+}
+
+void smbw_format_real_us(uint64_t real_us, char *buf, size_t n)
+{
+	/* the date part of the last second formatted: records come many a second */
+	static __thread time_t last_sec = -1;
+	static __thread char date[24];
+	time_t sec = (time_t)(real_us / 1000000);
+	long usec = (long)(real_us % 1000000);
+	char out[40];
+	size_t dlen;
+	int i;
+
+	if (!n)
+		return;
+	if (sec != last_sec) {
+		struct tm tm;
+
+		if (!gmtime_r(&sec, &tm) || !strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm))
+			date[0] = 0;
+		last_sec = sec;
+	}
+	dlen = strlen(date);
+	memcpy(out, date, dlen);
+	out[dlen] = '.';
+	for (i = 6; i > 0; i--, usec /= 10)
+		out[dlen + (size_t)i] = (char)('0' + usec % 10);
+	out[dlen + 7] = 'Z';
+	dlen += 8;
+	if (dlen >= n) /* cut, as snprintf would */
+		dlen = n - 1;
+	memcpy(buf, out, dlen);
+	buf[dlen] = 0;
+}
+
+void smbw_format_time(const struct smbw_ctx *ctx, uint64_t mono_ns, char *buf, size_t n)
+{
+	smbw_format_real_us(smbw_real_us(ctx, mono_ns), buf, n);
+}
+
+const char *smbw_addr_ip(const struct smbw_addr *a, char *buf, size_t n)
+{
+	int af = a->family == 2 ? AF_INET : a->family == 10 ? AF_INET6 : -1;
+
+	buf[0] = 0;
+	if (af < 0 || !inet_ntop(af, a->addr, buf, (socklen_t)n))
+		buf[0] = 0;
+	return buf;
+}
+
+size_t smbw_field_len(const char *s, size_t size, int truncated)
+{
+	size_t n = strnlen(s, size);
+
+	return truncated ? utf8_trim_incomplete(s, n) : n;
+}
+
+void smbw_self_usage(double *cpu_s, uint64_t *peak_rss_kb)
+{
+	struct rusage ru;
+
+	*cpu_s = 0;
+	*peak_rss_kb = 0;
+	if (getrusage(RUSAGE_SELF, &ru))
+		return;
+	*cpu_s = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+		 (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+	*peak_rss_kb = (uint64_t)ru.ru_maxrss;
+}

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-2.0
+/* SMB2 path handling ([MS-SMB2] 2.2.13: CREATE names are relative to the share, '\'-separated;
+ * with SMB2_FLAGS_DFS_OPERATIONS they start with "server\share\"). */
+#include <stdio.h>
+#include <string.h>
+#include "decode/smb_path.h"
+
+static size_t skip_component(const char *p, size_t len, size_t i)
+{
+	while (i < len && p[i] != '\\' && p[i] != '/')
+		i++;
+	while (i < len && (p[i] == '\\' || p[i] == '/'))
+		i++;
+	return i;
+}
+
+size_t smb_path_normalize(char *p, size_t len, bool dfs)
+{
+	size_t i = 0, o = 0;
+
+	while (i < len && (p[i] == '\\' || p[i] == '/'))
+		i++;
+	if (dfs) {
+		i = skip_component(p, len, i); /* server */
+		i = skip_component(p, len, i); /* share */
+	}
+	for (; i < len; i++)
+		p[o++] = p[i] == '\\' ? '/' : p[i];
+	p[o] = 0;
+	return o;
+}
+
+const char *smb_path_basename(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+void smb_unc(char *out, size_t n, const char *server, const char *share, const char *path)
+{
+	size_t o;
+	int w = snprintf(out, n, "\\\\%s\\%s%s", server, share, path[0] ? "\\" : "");
+
+	if (w < 0 || (size_t)w >= n)
+		return;
+	o = (size_t)w;
+	for (; *path && o + 1 < n; path++)
+		out[o++] = *path == '/' ? '\\' : *path;
+	out[o] = 0;
+}
+
+const char *smb_tcon_share(const char *unc)
+{
+	const char *bs = strrchr(unc, '\\');
+
+	return bs ? bs + 1 : unc;
+}

@@ -1,9 +1,0 @@
-/* SPDX-License-Identifier: GPL-2.0 */
-#ifndef SMBW_TOP_H
-#define SMBW_TOP_H
-#include "args.h"
-
-/* smbwatch top: the interactive view (or --batch plain text). Returns the exit status. */
-int top_run(const struct smbw_opts *o);
-
-#endif
