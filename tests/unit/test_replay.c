@@ -445,3 +445,155 @@ Test(replay_time, agrees_with_timegm)
 	}
 	cr_assert_gt(days, 290000);
 }
+
+/* --- the fast path (simdjson) against the reference (json-c) --- */
+
+#include "replay/json_fast.h"
+
+#define SW_FILE(who, sw)                                                                     \
+	SW_HEAD("2026-11-23T21:08:42.539176Z", "smbwatch.file", "open")                        \
+	who "\"file\":{\"path\":\"System32/cwcsp.dll\",\"name\":\"cwcsp.dll\"},"              \
+	    "\"smbwatch\":{" sw "}}"
+#define SW_OK_SMB                                                                            \
+	"\"share\":\"apps\",\"unc\":\"\\\\\\\\FILESRV\\\\apps\\\\System32\\\\cwcsp.dll\","     \
+	"\"workstation\":\"WS042\",\"nt_status_code\":\"0xc0000034\""
+#define SW_USER(u) "\"user\":" u ",\"source\":{\"ip\":\"198.18.0.7\",\"port\":40001},"
+
+struct fast_case {
+	const char *name, *json;
+	bool fast; /* the fast path takes it as it is (else json-c reads it) */
+};
+
+/* Lines whose members have every type a record's may have: for each, what replay makes of it
+ * is what json-c's reading makes of it (kind, reason, every field of the event), and the fast
+ * path takes exactly the ones of the expected shape. Not covered, by design: a key written
+ * with escapes ("us\u0065r") is another key to the fast path (keys are the writers' own,
+ * never a client's). */
+static const struct fast_case fast_cases[] = {
+	{ "samba", SAMBA_AUTH("2026-11-23T20:52:21.347333+0000", "NT_STATUS_WRONG_PASSWORD",
+			      "ipv4:198.18.0.7:55326"), true },
+	{ "smbwatch_auth", SMBW_AUTH, true },
+	{ "smbwatch_file", SW_FILE(SW_WHO("198.18.0.7", "40001"), SW_OK_SMB), true },
+	{ "port_as_string", SW_FILE(SW_WHO("198.18.0.7", "\"40001\""), SW_OK_SMB), true },
+	{ "port_negative", SW_FILE(SW_WHO("198.18.0.7", "-5"), SW_OK_SMB), true },
+	{ "port_null", SW_FILE(SW_WHO("198.18.0.7", "null"), SW_OK_SMB), true },
+	{ "port_fraction", SW_FILE(SW_WHO("198.18.0.7", "1.5"), SW_OK_SMB), false },
+	{ "port_bigint", SW_FILE(SW_WHO("198.18.0.7", "18446744073709551616"), SW_OK_SMB), false },
+	{ "port_object", SW_FILE(SW_WHO("198.18.0.7", "{\"n\":1}"), SW_OK_SMB), false },
+	{ "workstation_null",
+	  SW_FILE(SW_WHO("198.18.0.7", "1"),
+		  "\"share\":\"apps\",\"workstation\":null,\"nt_status_code\":\"0xc0000034\""),
+	  true },
+	{ "workstation_number",
+	  SW_FILE(SW_WHO("198.18.0.7", "1"),
+		  "\"share\":\"apps\",\"workstation\":42,\"nt_status_code\":\"0xc0000034\""),
+	  false },
+	{ "workstation_true",
+	  SW_FILE(SW_WHO("198.18.0.7", "1"),
+		  "\"share\":\"apps\",\"workstation\":true,\"nt_status_code\":\"0xc0000034\""),
+	  false },
+	{ "user_a_string", SW_FILE(SW_USER("\"SMSCliToknAcct&\""), SW_OK_SMB), true },
+	{ "user_an_array", SW_FILE(SW_USER("[\"SMSCliToknAcct&\"]"), SW_OK_SMB), true },
+	{ "user_name_null", SW_FILE(SW_USER("{\"name\":null}"), SW_OK_SMB), true },
+	{ "user_twice",
+	  SW_FILE(SW_USER("{\"name\":\"a\",\"domain\":\"D\"},\"user\":{\"name\":\"b\"}"),
+		  SW_OK_SMB),
+	  true },
+	{ "name_twice", SW_FILE(SW_USER("{\"name\":\"a\",\"name\":\"b\"}"), SW_OK_SMB), true },
+	{ "escapes_in_values",
+	  SW_FILE(SW_USER("{\"name\":\"SMS\\u0043liToknAcct&\\n\\\"x\\\"\"}"), SW_OK_SMB), true },
+	{ "nul_in_a_value", SW_FILE(SW_USER("{\"name\":\"SMS\\u0000tail\"}"), SW_OK_SMB), true },
+	{ "dataset_number", "{\"@timestamp\":\"2026-11-23T21:08:42Z\",\"event\":{\"dataset\":7}}",
+	  false },
+	{ "deep_nesting",
+	  "{\"x\":[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]],\"event\":{\"dataset\":\"smbwatch.status\"}}",
+	  true },
+	{ "not_an_object", "[1,2,3]", false },
+	{ "an_array_of_one", "[{\"event\":{\"dataset\":\"smbwatch.status\"}}]", false },
+	{ "cut_short", "{\"@timestamp\":\"2026-11-23T21:08:42Z\",\"event\":{", false },
+	{ "text_after", "{\"event\":{\"dataset\":\"smbwatch.status\"}} x", false },
+	{ "two_objects", "{\"event\":{}}{\"event\":{}}", false },
+	{ "invalid_utf8", SW_FILE(SW_USER("{\"name\":\"\xff\xfe\"}"), SW_OK_SMB), false },
+};
+
+static bool same_str(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+/* json-c's reading of a line as replay reads it: from the first '{' (after a log prefix) to
+ * the end, one value and nothing after it; NULL when that is not JSON. */
+static struct json_object *reference(const char *line)
+{
+	const char *start = strchr(line, '{');
+	struct json_tokener *tok = json_tokener_new();
+	struct json_object *o = NULL;
+
+	cr_assert_not_null(tok);
+	if (start) {
+		o = json_tokener_parse_ex(tok, start, (int)strlen(start));
+		if (o && (json_tokener_get_error(tok) != json_tokener_success ||
+			  json_tokener_get_parse_end(tok) != strlen(start))) {
+			json_object_put(o);
+			o = NULL;
+		}
+	}
+	json_tokener_free(tok);
+	return o;
+}
+
+Test(replay_fast, agrees_with_json_c)
+{
+	struct replay_decoder *dec = replay_decoder_new();
+	struct jf_parser *jf = jf_cpu_ok() ? jf_new() : NULL;
+	size_t i;
+
+	cr_assert_not_null(dec);
+	for (i = 0; i < sizeof(fast_cases) / sizeof(fast_cases[0]); i++) {
+		const struct fast_case *c = &fast_cases[i];
+		size_t len = strlen(c->json);
+		char *padded = calloc(1, len + JF_PADDING + 1);
+		struct json_object *o;
+		struct det_event ref, got;
+		char rerr[200] = "", gerr[200] = "";
+		enum replay_reason why;
+		struct rec_fields f;
+		int rk, gk;
+
+		cr_assert_not_null(padded);
+		memcpy(padded, c->json, len);
+		if (jf) /* the fast path's own verdict */
+			cr_assert_eq(jf_fields(jf, padded, len, &f) == JF_OK, c->fast,
+				     "%s: the fast path %s it", c->name, c->fast ? "refuses" : "takes");
+		o = reference(c->json);
+		rk = o ? replay_decode(o, &ref, rerr, sizeof(rerr)) : REPLAY_BAD;
+		gk = replay_decode_line(dec, padded, len, &got, gerr, sizeof(gerr), &why);
+		cr_assert_eq(gk, rk, "%s: kind %d, json-c's %d (%s / %s)", c->name, gk, rk, gerr,
+			     rerr);
+		if (gk == REPLAY_BAD && why == REPLAY_BAD_RECORD) /* JSON, not a record: why */
+			cr_assert_str_eq(gerr, rerr, "%s", c->name);
+		if (rk == REPLAY_EVENT) {
+			cr_assert_eq(got.kind, ref.kind, "%s", c->name);
+			cr_assert_eq(got.ts_us, ref.ts_us, "%s", c->name);
+			cr_assert_eq(got.status, ref.status, "%s", c->name);
+			cr_assert_eq(got.port, ref.port, "%s: port %u, json-c's %u", c->name, got.port,
+				     ref.port);
+			cr_assert_eq(got.is_tree, ref.is_tree, "%s", c->name);
+			cr_assert(same_str(got.account, ref.account), "%s: account %s, json-c's %s",
+				  c->name, s(got.account), s(ref.account));
+			cr_assert(same_str(got.domain, ref.domain), "%s: domain %s, json-c's %s",
+				  c->name, s(got.domain), s(ref.domain));
+			cr_assert(same_str(got.workstation, ref.workstation),
+				  "%s: workstation %s, json-c's %s", c->name, s(got.workstation),
+				  s(ref.workstation));
+			cr_assert(same_str(got.ip, ref.ip), "%s: ip", c->name);
+			cr_assert(same_str(got.share, ref.share), "%s: share", c->name);
+			cr_assert(same_str(got.path, ref.path), "%s: path", c->name);
+			cr_assert(same_str(got.unc, ref.unc), "%s: unc", c->name);
+		}
+		json_object_put(o);
+		free(padded);
+	}
+	jf_free(jf);
+	replay_decoder_free(dec);
+}

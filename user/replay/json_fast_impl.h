@@ -4,17 +4,16 @@
 /* A string member: true with *out set (NULL for null), false for any other type or error. */
 static bool str(struct arena *p, ondemand::value v, const char **out)
 {
-	ondemand::json_type t;
 	std::string_view sv;
+	error_code e = v.get_string().get(sv);
 
-	if (v.type().get(t))
-		return false;
-	if (t == ondemand::json_type::null) {
+	if (e == INCORRECT_TYPE) { /* the value is left as it was: null is the other answer */
+		bool null;
+
 		*out = nullptr;
-		return !v.is_null().error();
+		return !v.is_null().get(null) && null;
 	}
-	if (t != ondemand::json_type::string || v.get_string().get(sv) ||
-	    p->used + sv.size() + 1 > p->cap)
+	if (e || p->used + sv.size() + 1 > p->cap)
 		return false;
 	memcpy(p->buf + p->used, sv.data(), sv.size());
 	p->buf[p->used + sv.size()] = 0;
