@@ -98,11 +98,13 @@ static void join(const struct det_event *e, char **out)
 	*out = s;
 }
 
-/* The messages a run wrote to stderr, caught in a file of their own (malloc'd). */
+/* The messages a run wrote to stderr, caught in a file of their own (malloc'd): unthreaded,
+ * and threaded. */
 static char *msgs[2];
 
-static void read_all(bool threaded, struct run *r)
+static void read_all(unsigned workers, struct run *r)
 {
+	bool threaded = workers > 0;
 	int fd = open(path, O_RDONLY), saved, efd;
 	struct replay_source *s;
 	const struct det_event *e;
@@ -115,7 +117,7 @@ static void read_all(bool threaded, struct run *r)
 	cr_assert_not_null(ef);
 	efd = fileno(ef);
 	cr_assert_geq(dup2(efd, 2), 0);
-	s = replay_source_open("input", fd, 0, threaded);
+	s = replay_source_open("input", fd, 0, workers);
 	cr_assert_not_null(s);
 	memset(r, 0, sizeof(*r));
 	r->ev = calloc(GOOD, sizeof(*r->ev));
@@ -140,14 +142,17 @@ static void read_all(bool threaded, struct run *r)
 	fclose(ef);
 }
 
-Test(replay_source, threaded_reads_as_unthreaded)
+/* One worker (and the consumer decoding while it waits) and the most workers an input has. */
+static const unsigned worker_counts[] = { 1, REPLAY_MAX_WORKERS };
+
+static void threaded_as_unthreaded(unsigned workers)
 {
 	struct run a, b;
 	size_t i;
 
 	write_input();
-	read_all(false, &a);
-	read_all(true, &b);
+	read_all(0, &a);
+	read_all(workers, &b);
 	cr_assert_eq(a.n, GOOD);
 	cr_assert_eq(b.n, GOOD);
 	for (i = 0; i < GOOD; i++) {
@@ -174,7 +179,7 @@ Test(replay_source, threaded_reads_as_unthreaded)
 	cr_assert_eq(b.st.malformed_by[REPLAY_BAD_RECORD], 12);
 	cr_assert_eq(b.st.malformed_by[REPLAY_NUL_BYTES], 12);
 	cr_assert_eq(b.st.out_of_order, GOOD / 60);
-	/* the same messages, in line order, though two workers decode the blocks of lines */
+	/* the same messages, in line order, though several threads decode the blocks of lines */
 	cr_assert_str_eq(msgs[0], msgs[1]);
 	{
 		unsigned long last = 0, n = 0;
@@ -202,6 +207,14 @@ Test(replay_source, threaded_reads_as_unthreaded)
 	free(b.strs);
 }
 
+Test(replay_source, threaded_reads_as_unthreaded)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(worker_counts) / sizeof(worker_counts[0]); i++)
+		threaded_as_unthreaded(worker_counts[i]);
+}
+
 /* Closed before its end: the reading thread stops, nothing leaks or hangs. */
 Test(replay_source, closed_early)
 {
@@ -212,7 +225,7 @@ Test(replay_source, closed_early)
 	write_input();
 	fd = open(path, O_RDONLY);
 	cr_assert_geq(fd, 0);
-	s = replay_source_open("input", fd, 0, true);
+	s = replay_source_open("input", fd, 0, REPLAY_MAX_WORKERS);
 	cr_assert_not_null(s);
 	cr_assert_not_null(replay_source_next(s));
 	cr_assert_not(replay_source_close(s, &st));

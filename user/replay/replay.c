@@ -404,6 +404,18 @@ const char *replay_input_refused(const char *path)
 				      "not a regular file";
 }
 
+/* Worker threads for each of n inputs: the other CPUs shared among them, one at least; none
+ * on a single CPU. */
+static unsigned replay_workers(int n)
+{
+	unsigned cpus = replay_cpus(), w;
+
+	if (cpus < 2 || n < 1)
+		return 0;
+	w = (cpus - 1) / (unsigned)n;
+	return w < 1 ? 1 : w > REPLAY_MAX_WORKERS ? REPLAY_MAX_WORKERS : w;
+}
+
 /* One input of a replay and the next event it has (the head). */
 struct input {
 	struct replay_source *src;
@@ -479,7 +491,7 @@ int replay_run(const struct smbw_opts *o)
 	uint64_t rss_kb, t0 = smbw_mono_now_ns();
 	struct input *in = NULL;
 	int i, nin = 0, ret = 0;
-	bool threaded;
+	unsigned workers;
 
 	smbw_ctx_init(&ctx);
 	output_init(&out, o->json, &ctx);
@@ -504,8 +516,9 @@ int replay_run(const struct smbw_opts *o)
 		ret = 1;
 		goto out;
 	}
-	/* parsing is most of the work: with a CPU to spare, each input parses on its own thread */
-	threaded = !o->no_threads && o->nfiles <= REPLAY_MAX_THREADS && replay_threads_useful();
+	/* parsing is most of the work: the CPUs beside this thread (which feeds the detector, and
+	 * decodes too while it waits) parse, shared among the inputs, at least one each */
+	workers = o->no_threads || o->nfiles > REPLAY_MAX_THREADS ? 0 : replay_workers(o->nfiles);
 	for (i = 0; i < o->nfiles; i++) {
 		struct input *x = &in[nin];
 		const char *name = strcmp(o->files[i], "-") ? o->files[i] : "(stdin)";
@@ -518,7 +531,7 @@ int replay_run(const struct smbw_opts *o)
 			continue;
 		}
 		x->idx = (unsigned)i;
-		x->src = replay_source_open(name, fd, o->max_line, threaded);
+		x->src = replay_source_open(name, fd, o->max_line, workers);
 		if (!x->src) {
 			fprintf(stderr, "smbwatch: out of memory\n");
 			if (fd)

@@ -14,7 +14,6 @@
 #define BATCH_EVENTS 512          /* lines a worker takes at a time, events handed over */
 #define BATCH_BYTES (256 * 1024)  /* or fewer lines, once their text is past this */
 #define NBATCHES 8                /* batches in flight between the workers and the consumer */
-#define NWORKERS 2                /* threads decoding one input */
 
 /* A worker's block of lines, copied from the reader: kind, line number, text. */
 struct line_ref {
@@ -57,11 +56,13 @@ struct replay_source {
 	struct det_event ev;    /* unthreaded: the event replay_source_next gives */
 	bool failed;
 
-	/* threaded: NWORKERS workers take blocks of lines in turn (reading under the lock),
+	/* threaded: nworkers workers take blocks of lines in turn (reading under the lock),
 	 * decode them side by side into batches numbered in reading order, and the consumer takes
-	 * the batches in that order */
+	 * the batches in that order; waiting for one, it decodes a block itself (as helper) */
 	bool threaded, stop, eof;
-	struct worker workers[NWORKERS];
+	struct worker workers[REPLAY_MAX_WORKERS];
+	unsigned nworkers;
+	struct worker helper;
 	pthread_mutex_t lock;
 	pthread_cond_t filled, emptied;
 	struct batch *free_b[NBATCHES]; /* batches no one holds */
@@ -316,38 +317,41 @@ static void decode_block(struct worker *w, int n, struct batch *b)
 	batch_seal(b);
 }
 
+/* Under the lock, with a free batch and input left: takes the next block into w and decodes it
+ * into that batch (outside the lock), which is then ready in its turn. */
+static void decode_one(struct worker *w)
+{
+	struct replay_source *s = w->s;
+	struct batch *b = s->free_b[--s->nfree];
+	uint64_t seq = s->next_seq++;
+	int n = take_block(w);
+
+	b->last = s->eof; /* no block is taken after this one */
+	if (s->eof)
+		pthread_cond_broadcast(&s->emptied); /* the other workers: done */
+	pthread_mutex_unlock(&s->lock);
+
+	decode_block(w, n, b);
+
+	pthread_mutex_lock(&s->lock);
+	s->ready[seq % NBATCHES] = b;
+	pthread_cond_signal(&s->filled);
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 	struct replay_source *s = w->s;
 
+	pthread_mutex_lock(&s->lock);
 	for (;;) {
-		struct batch *b;
-		uint64_t seq;
-		int n;
-
-		pthread_mutex_lock(&s->lock);
 		while (!s->nfree && !s->stop && !s->eof)
 			pthread_cond_wait(&s->emptied, &s->lock);
-		if (s->stop || s->eof) {
-			pthread_mutex_unlock(&s->lock);
+		if (s->stop || s->eof)
 			break;
-		}
-		b = s->free_b[--s->nfree];
-		seq = s->next_seq++;
-		n = take_block(w);
-		b->last = s->eof; /* no block is taken after this one */
-		if (s->eof)
-			pthread_cond_broadcast(&s->emptied); /* the other workers: done */
-		pthread_mutex_unlock(&s->lock);
-
-		decode_block(w, n, b);
-
-		pthread_mutex_lock(&s->lock);
-		s->ready[seq % NBATCHES] = b;
-		pthread_cond_signal(&s->filled);
-		pthread_mutex_unlock(&s->lock);
+		decode_one(w);
 	}
+	pthread_mutex_unlock(&s->lock);
 	return NULL;
 }
 
@@ -364,8 +368,13 @@ static struct batch *next_batch(struct replay_source *s)
 		pthread_cond_signal(&s->emptied);
 	}
 	slot = (unsigned)(s->want_seq % NBATCHES);
-	while (!s->ready[slot])
+	while (!s->ready[slot]) {
+		if (s->nfree && !s->eof) { /* rather than wait, decode the next block here */
+			decode_one(&s->helper);
+			continue;
+		}
 		pthread_cond_wait(&s->filled, &s->lock);
+	}
 	b = s->ready[slot];
 	s->ready[slot] = NULL;
 	s->want_seq++;
@@ -410,10 +419,12 @@ static void free_threaded(struct replay_source *s)
 {
 	int i;
 
-	for (i = 0; i < NWORKERS; i++) {
+	for (i = 0; i < REPLAY_MAX_WORKERS; i++) {
 		replay_decoder_free(s->workers[i].dec);
 		free(s->workers[i].text);
 	}
+	replay_decoder_free(s->helper.dec);
+	free(s->helper.text);
 	for (i = 0; i < NBATCHES; i++) {
 		if (s->all[i]) {
 			free(s->all[i]->strs);
@@ -438,7 +449,7 @@ bool replay_source_close(struct replay_source *s, struct replay_stats *st)
 		s->stop = true;
 		pthread_cond_broadcast(&s->emptied);
 		pthread_mutex_unlock(&s->lock);
-		for (i = 0; i < NWORKERS; i++)
+		for (i = 0; i < (int)s->nworkers; i++)
 			if (s->workers[i].started)
 				pthread_join(s->workers[i].thread, NULL);
 		free_threaded(s);
@@ -454,11 +465,12 @@ bool replay_source_close(struct replay_source *s, struct replay_stats *st)
 	return failed;
 }
 
-static bool start_threaded(struct replay_source *s)
+static bool start_threaded(struct replay_source *s, unsigned workers)
 {
 	int i;
 
 	s->threaded = true;
+	s->nworkers = workers < REPLAY_MAX_WORKERS ? workers : REPLAY_MAX_WORKERS;
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->filled, NULL);
 	pthread_cond_init(&s->emptied, NULL);
@@ -467,10 +479,13 @@ static bool start_threaded(struct replay_source *s)
 			return false;
 		s->free_b[s->nfree++] = s->all[i];
 	}
-	for (i = 0; i < NWORKERS; i++)
+	s->helper.s = s;
+	if (!(s->helper.dec = replay_decoder_new()))
+		return false;
+	for (i = 0; i < (int)s->nworkers; i++)
 		if (!(s->workers[i].dec = replay_decoder_new()))
 			return false;
-	for (i = 0; i < NWORKERS; i++) {
+	for (i = 0; i < (int)s->nworkers; i++) {
 		s->workers[i].s = s;
 		if (pthread_create(&s->workers[i].thread, NULL, worker_main, &s->workers[i]))
 			return false;
@@ -480,7 +495,7 @@ static bool start_threaded(struct replay_source *s)
 }
 
 struct replay_source *replay_source_open(const char *name, int fd, size_t max_line,
-					 bool threaded)
+					 unsigned workers)
 {
 	struct replay_source *s = calloc(1, sizeof(*s));
 
@@ -489,7 +504,7 @@ struct replay_source *replay_source_open(const char *name, int fd, size_t max_li
 	s->name = name;
 	s->fd = fd;
 	if (lr_init(&s->lr, fd, max_line) ||
-	    (threaded ? !start_threaded(s) : !(s->dec = replay_decoder_new()))) {
+	    (workers ? !start_threaded(s, workers) : !(s->dec = replay_decoder_new()))) {
 		s->fd = -1; /* the caller closes it */
 		replay_source_close(s, NULL);
 		return NULL;
@@ -497,9 +512,9 @@ struct replay_source *replay_source_open(const char *name, int fd, size_t max_li
 	return s;
 }
 
-bool replay_threads_useful(void)
+unsigned replay_cpus(void)
 {
 	cpu_set_t set;
 
-	return !sched_getaffinity(0, sizeof(set), &set) && CPU_COUNT(&set) > 1;
+	return sched_getaffinity(0, sizeof(set), &set) ? 1 : (unsigned)CPU_COUNT(&set);
 }
