@@ -22,7 +22,7 @@
 #define BAD_NETWORK_NAME 0xc00000ccU
 
 #define ACCT "SMSCliToknAcct&"
-#define IP "10.0.0.5"
+#define IP "198.18.0.5"
 
 /* One emitted finding, copied out of the callback (the message is only valid during it). */
 struct rec {
@@ -425,7 +425,7 @@ Test(detect, logons_and_lookups_share_one_finding)
 
 Test(detect, different_ips_different_findings)
 {
-	static const char *const ips[] = { "10.0.0.5", "10.0.0.6", "2001:db8::6" };
+	static const char *const ips[] = { "198.18.0.5", "198.18.0.6", "2001:db8::6" };
 	int i, j;
 
 	start();
@@ -525,7 +525,7 @@ Test(detect, countdown_account_locked_out)
 	cr_assert_eq(r->f.lockout_remaining, 0);
 	cr_assert_eq(r->f.failed_logons, 1);
 	cr_assert_str_eq(r->rule_id, "smbwatch-lockout-risk");
-	cr_assert_str_eq(r->msg, "CORP\\SMSCliToknAcct& from 10.0.0.5 (WS042): 1 failed logon "
+	cr_assert_str_eq(r->msg, "CORP\\SMSCliToknAcct& from 198.18.0.5 (WS042): 1 failed logon "
 				 "(ACCOUNT_LOCKED_OUT x1) in the last 300 s; the account is "
 				 "locked out.");
 }
@@ -623,7 +623,7 @@ Test(detect, countdown_without_policy_is_minus_one)
 	cr_assert_eq(nrecs, 1);
 	cr_assert_eq(recs[0].f.lockout_remaining, -1);
 	cr_assert_not(recs[0].f.locked_out);
-	cr_assert_str_eq(recs[0].msg, "CORP\\SMSCliToknAcct& from 10.0.0.5 (WS042): 3 failed "
+	cr_assert_str_eq(recs[0].msg, "CORP\\SMSCliToknAcct& from 198.18.0.5 (WS042): 3 failed "
 				      "logons (WRONG_PASSWORD x3) in the last 300 s.");
 }
 
@@ -633,12 +633,12 @@ Test(detect, countdown_is_per_account)
 	cfg.lockout_threshold = 5;
 	cfg.logon_threshold = 1;
 	start();
-	logon_from(T0, WRONG_PASSWORD, ACCT, "10.0.0.5");
-	logon_from(T0 + S(1), WRONG_PASSWORD, ACCT, "10.0.0.5");
-	logon_from(T0 + S(2), WRONG_PASSWORD, "CORP\\smsclitoknacct&", "10.0.0.6");
+	logon_from(T0, WRONG_PASSWORD, ACCT, "198.18.0.5");
+	logon_from(T0 + S(1), WRONG_PASSWORD, ACCT, "198.18.0.5");
+	logon_from(T0 + S(2), WRONG_PASSWORD, "CORP\\smsclitoknacct&", "198.18.0.6");
 	cr_assert_eq(nrecs, 3);
 	cr_assert_str_eq(recs[2].action, "finding_opened");
-	cr_assert_str_eq(recs[2].f.ip, "10.0.0.6");
+	cr_assert_str_eq(recs[2].f.ip, "198.18.0.6");
 	cr_assert_eq(recs[2].f.id, 2);
 	cr_assert_eq(recs[2].f.lockout_remaining, 2);
 }
@@ -673,7 +673,7 @@ Test(detect, path_search_groups_one_name)
 	cr_assert_str_eq(det_rule_name(&r->f),
 			 "PATH search: one file sought in several directories or shares");
 	/* the most sought first, then by path */
-	cr_assert_str_eq(r->msg, "CORP\\SMSCliToknAcct& from 10.0.0.5 (WS042): 4 failed lookups in "
+	cr_assert_str_eq(r->msg, "CORP\\SMSCliToknAcct& from 198.18.0.5 (WS042): 4 failed lookups in "
 				 "the last 300 s; it looks for cwcsp.dll in \\\\FILESRV\\apps, "
 				 "\\\\FILESRV\\apps\\bin, \\\\FILESRV\\tools.");
 }
@@ -745,7 +745,7 @@ Test(detect, path_search_counts_missing_shares)
 	cr_assert_eq(r->f.failed_lookups, 3);
 	cr_assert_eq(r->f.nfiles, 2);
 	cr_assert_eq(r->f.n_lookup_statuses, 2);
-	cr_assert_str_eq(r->msg, "CORP\\SMSCliToknAcct& from 10.0.0.5 (WS042): 3 failed lookups in "
+	cr_assert_str_eq(r->msg, "CORP\\SMSCliToknAcct& from 198.18.0.5 (WS042): 3 failed lookups in "
 				 "the last 300 s; it looks for cwcsp.dll in \\\\FILESRV\\apps\\bin, "
 				 "\\\\FILESRV\\apps, \\\\FILESRV\\nothere (no such share).");
 }
@@ -848,7 +848,7 @@ Test(detect, message_missing_share_without_path_search)
 	tree_fail(T0, "gone");
 	cr_assert_eq(nrecs, 1);
 	cr_assert_not(recs[0].f.rule_path);
-	cr_assert_str_eq(recs[0].msg, "CORP\\SMSCliToknAcct& from 10.0.0.5 (WS042): 2 failed lookups "
+	cr_assert_str_eq(recs[0].msg, "CORP\\SMSCliToknAcct& from 198.18.0.5 (WS042): 2 failed lookups "
 				      "in the last 300 s; missing shares: \\\\FILESRV\\nothere, "
 				      "\\\\FILESRV\\gone.");
 }
@@ -1058,17 +1058,17 @@ Test(detect, max_keys_evicts_the_quietest)
 	cfg.max_keys = 2;
 	cfg.logon_threshold = 2;
 	start();
-	logon_from(T0, NO_SUCH_USER, ACCT, "10.0.0.1");
-	logon_from(T0 + S(1), NO_SUCH_USER, ACCT, "10.0.0.2");
+	logon_from(T0, NO_SUCH_USER, ACCT, "198.18.0.1");
+	logon_from(T0 + S(1), NO_SUCH_USER, ACCT, "198.18.0.2");
 	cr_assert_eq(stats().evicted_keys, 0);
-	logon_from(T0 + S(2), NO_SUCH_USER, ACCT, "10.0.0.3"); /* evicts 10.0.0.1 */
+	logon_from(T0 + S(2), NO_SUCH_USER, ACCT, "198.18.0.3"); /* evicts 198.18.0.1 */
 	cr_assert_eq(stats().evicted_keys, 1);
-	logon_from(T0 + S(3), NO_SUCH_USER, ACCT, "10.0.0.1"); /* new again; evicts 10.0.0.2 */
-	cr_assert_eq(nrecs, 0, "10.0.0.1 was forgotten: its count restarted");
+	logon_from(T0 + S(3), NO_SUCH_USER, ACCT, "198.18.0.1"); /* new again; evicts 198.18.0.2 */
+	cr_assert_eq(nrecs, 0, "198.18.0.1 was forgotten: its count restarted");
 	cr_assert_eq(stats().evicted_keys, 2);
-	logon_from(T0 + S(4), NO_SUCH_USER, ACCT, "10.0.0.3"); /* kept: its second failure */
+	logon_from(T0 + S(4), NO_SUCH_USER, ACCT, "198.18.0.3"); /* kept: its second failure */
 	cr_assert_eq(nrecs, 1);
-	cr_assert_str_eq(recs[0].f.ip, "10.0.0.3");
+	cr_assert_str_eq(recs[0].f.ip, "198.18.0.3");
 	cr_assert_eq(recs[0].f.total_failed_logons, 2);
 	s = stats();
 	cr_assert_eq(s.evicted_keys, 2);
@@ -1082,17 +1082,17 @@ Test(detect, max_keys_evicts_least_recently_active)
 	cfg.max_keys = 2;
 	cfg.logon_threshold = 2;
 	start();
-	logon_from(T0, NO_SUCH_USER, ACCT, "10.0.0.1");
-	logon_from(T0 + S(1), NO_SUCH_USER, ACCT, "10.0.0.2");
-	logon_from(T0 + S(2), NO_SUCH_USER, ACCT, "10.0.0.1"); /* opens; 10.0.0.1 is now newest */
+	logon_from(T0, NO_SUCH_USER, ACCT, "198.18.0.1");
+	logon_from(T0 + S(1), NO_SUCH_USER, ACCT, "198.18.0.2");
+	logon_from(T0 + S(2), NO_SUCH_USER, ACCT, "198.18.0.1"); /* opens; 198.18.0.1 is now newest */
 	cr_assert_eq(nrecs, 1);
-	logon_from(T0 + S(3), NO_SUCH_USER, ACCT, "10.0.0.3"); /* evicts 10.0.0.2 */
+	logon_from(T0 + S(3), NO_SUCH_USER, ACCT, "198.18.0.3"); /* evicts 198.18.0.2 */
 	cr_assert_eq(stats().evicted_keys, 1);
 	cr_assert_eq(stats().evicted_findings, 0);
-	logon_from(T0 + S(4), NO_SUCH_USER, ACCT, "10.0.0.2"); /* new again; evicts 10.0.0.1 */
-	cr_assert_eq(nrecs, 2, "10.0.0.1's finding is summarised as it goes");
+	logon_from(T0 + S(4), NO_SUCH_USER, ACCT, "198.18.0.2"); /* new again; evicts 198.18.0.1 */
+	cr_assert_eq(nrecs, 2, "198.18.0.1's finding is summarised as it goes");
 	cr_assert_str_eq(recs[1].action, "finding_summary");
-	cr_assert_str_eq(recs[1].f.ip, "10.0.0.1");
+	cr_assert_str_eq(recs[1].f.ip, "198.18.0.1");
 	cr_assert_eq(stats().evicted_findings, 1);
 	cr_assert_eq(stats().pairs, 2);
 }
@@ -1105,14 +1105,14 @@ Test(detect, evicted_finding_is_summarised)
 
 	cfg.max_keys = 1;
 	start();
-	logon_from(T0, NO_SUCH_USER, ACCT, "10.0.0.1");
-	logon_from(T0 + S(1), NO_SUCH_USER, ACCT, "10.0.0.1");
-	logon_from(T0 + S(2), NO_SUCH_USER, ACCT, "10.0.0.1");
+	logon_from(T0, NO_SUCH_USER, ACCT, "198.18.0.1");
+	logon_from(T0 + S(1), NO_SUCH_USER, ACCT, "198.18.0.1");
+	logon_from(T0 + S(2), NO_SUCH_USER, ACCT, "198.18.0.1");
 	cr_assert_eq(nrecs, 1);
-	logon_from(T0 + S(3), NO_SUCH_USER, ACCT, "10.0.0.2");
+	logon_from(T0 + S(3), NO_SUCH_USER, ACCT, "198.18.0.2");
 	cr_assert_eq(nrecs, 2);
 	cr_assert_str_eq(recs[1].action, "finding_summary");
-	cr_assert_str_eq(recs[1].f.ip, "10.0.0.1");
+	cr_assert_str_eq(recs[1].f.ip, "198.18.0.1");
 	cr_assert_eq(recs[1].f.failed_logons, 3);
 	s = stats();
 	cr_assert_eq(s.evicted_keys, 1);
@@ -1128,14 +1128,14 @@ Test(detect, compact_pairs_until_near_threshold)
 	cfg.all_accounts = true;
 	cfg.logon_threshold = 4;
 	start();
-	logon_from(T0, WRONG_PASSWORD, "alice", "10.0.0.1");
-	logon_from(T0 + S(1), WRONG_PASSWORD, "bob", "10.0.0.2");
+	logon_from(T0, WRONG_PASSWORD, "alice", "198.18.0.1");
+	logon_from(T0 + S(1), WRONG_PASSWORD, "bob", "198.18.0.2");
 	cr_assert_eq(stats().pairs, 2);
 	cr_assert_eq(stats().detailed, 0, "one failure each: counts only");
-	logon_from(T0 + S(2), WRONG_PASSWORD, "alice", "10.0.0.1");
-	logon_from(T0 + S(3), WRONG_PASSWORD, "alice", "10.0.0.1");
+	logon_from(T0 + S(2), WRONG_PASSWORD, "alice", "198.18.0.1");
+	logon_from(T0 + S(3), WRONG_PASSWORD, "alice", "198.18.0.1");
 	cr_assert_eq(stats().detailed, 0, "one short of 4: counts only");
-	logon_from(T0 + S(4), WRONG_PASSWORD, "alice", "10.0.0.1");
+	logon_from(T0 + S(4), WRONG_PASSWORD, "alice", "198.18.0.1");
 	cr_assert_eq(stats().detailed, 1, "4: detail, and a finding");
 	cr_assert_eq(nrecs, 1);
 	cr_assert_eq(recs[0].f.failed_logons, 4);
@@ -1154,7 +1154,7 @@ Test(detect, watched_and_lookup_pairs_have_detail)
 	start();
 	logon(T0, WRONG_PASSWORD);
 	cr_assert_eq(stats().detailed, 1);
-	lookup_from(T0, "alice", "10.0.0.9", "apps", "x.dll");
+	lookup_from(T0, "alice", "198.18.0.9", "apps", "x.dll");
 	cr_assert_eq(stats().detailed, 2);
 }
 
@@ -1189,11 +1189,11 @@ Test(detect, lockout_counters_for_many_accounts)
 	start();
 	for (i = 0; i < 20000; i++) {
 		snprintf(acct, sizeof(acct), "user%05d", i);
-		logon_from(T0 + (uint64_t)i, WRONG_PASSWORD, acct, "10.1.0.1");
+		logon_from(T0 + (uint64_t)i, WRONG_PASSWORD, acct, "198.19.0.1");
 	}
 	cr_assert_eq(stats().accounts, 20000);
-	logon_from(T0 + S(1), WRONG_PASSWORD, "user00000", "10.1.0.2");
-	logon_from(T0 + S(2), WRONG_PASSWORD, "user00000", "10.1.0.2");
+	logon_from(T0 + S(1), WRONG_PASSWORD, "user00000", "198.19.0.2");
+	logon_from(T0 + S(2), WRONG_PASSWORD, "user00000", "198.19.0.2");
 	cr_assert_eq(nrecs, 1);
 	cr_assert_eq(recs[0].f.lockout_remaining, 2, "3 bad passwords of user00000 from 2 clients");
 }
@@ -1209,7 +1209,7 @@ Test(detect, idle_accounts_bounded)
 	start();
 	for (i = 0; i < 100; i++) {
 		snprintf(acct, sizeof(acct), "user%03d", i);
-		logon_from(T0 + (uint64_t)i, WRONG_PASSWORD, acct, "10.1.0.1");
+		logon_from(T0 + (uint64_t)i, WRONG_PASSWORD, acct, "198.19.0.1");
 	}
 	cr_assert_eq(stats().pairs, 10);
 	cr_assert_eq(stats().evicted_keys, 90);
@@ -1223,8 +1223,8 @@ Test(detect, accounts_without_state_are_freed)
 	cfg.all_accounts = true;
 	cfg.max_keys = 1;
 	start();
-	logon_from(T0, NO_SUCH_USER, "alice", "10.1.0.1");
-	logon_from(T0 + 1, NO_SUCH_USER, "bob", "10.1.0.1");
+	logon_from(T0, NO_SUCH_USER, "alice", "198.19.0.1");
+	logon_from(T0 + 1, NO_SUCH_USER, "bob", "198.19.0.1");
 	cr_assert_eq(stats().accounts, 1, "alice had no bad password to remember");
 	cr_assert_eq(stats().evicted_accounts, 0);
 }
@@ -1271,7 +1271,7 @@ Test(detect, spray_of_100000_pairs_all_found, .timeout = 60)
 	for (r = 0; r < 3; r++)
 		for (i = 0; i < 100000; i++) {
 			snprintf(acct, sizeof(acct), "user%d", i % 40000);
-			snprintf(ip, sizeof(ip), "10.%d.%d.%d", i >> 16, (i >> 8) & 255, i & 255);
+			snprintf(ip, sizeof(ip), "198.%d.%d.%d", 18 + (i >> 16), (i >> 8) & 255, i & 255);
 			logon_from(T0 + S(60 * r) + (uint64_t)i, WRONG_PASSWORD, acct, ip);
 		}
 	cr_assert_eq(spray_opened, 100000);

@@ -179,13 +179,13 @@ ParameterizedTestParameters(replay, decode)
 		  REPLAY_EVENT, DET_LOGON, T21 + 347333, 0xc0000234, "SMSCliToknAcct&", "CORP",
 		  "WS042", "2001:db8::7", 50123, NUL, NUL, NUL, false, "" },
 		{ "samba_ok",
-		  SAMBA_AUTH("2026-11-23T20:52:21Z", "NT_STATUS_OK", "ipv4:10.0.0.5:49152"),
-		  REPLAY_EVENT, DET_LOGON, T21, 0, "SMSCliToknAcct&", "CORP", "WS042", "10.0.0.5",
+		  SAMBA_AUTH("2026-11-23T20:52:21Z", "NT_STATUS_OK", "ipv4:198.18.0.5:49152"),
+		  REPLAY_EVENT, DET_LOGON, T21, 0, "SMSCliToknAcct&", "CORP", "WS042", "198.18.0.5",
 		  49152, NUL, NUL, NUL, false, "" },
 		{ "samba_unknown_code",
-		  SAMBA_AUTH("2026-11-23T20:52:21Z", "NT code 0xc0009999", "ipv4:10.0.0.5:49152"),
+		  SAMBA_AUTH("2026-11-23T20:52:21Z", "NT code 0xc0009999", "ipv4:198.18.0.5:49152"),
 		  REPLAY_EVENT, DET_LOGON, T21, 0xc0009999, "SMSCliToknAcct&", "CORP", "WS042",
-		  "10.0.0.5", 49152, NUL, NUL, NUL, false, "" },
+		  "198.18.0.5", 49152, NUL, NUL, NUL, false, "" },
 		{ "samba_authorization",
 		  "{\"timestamp\":\"2026-11-23T20:52:21.351231+0000\",\"type\":\"Authorization\","
 		  "\"Authorization\":{\"version\":{\"major\":1,\"minor\":1},"
@@ -235,7 +235,7 @@ ParameterizedTestParameters(replay, decode)
 		  "{\"@timestamp\":\"2026-11-23T20:52:21.000000Z\",\"event\":{\"kind\":\"alert\","
 		  "\"dataset\":\"smbwatch.finding\",\"module\":\"smbwatch\","
 		  "\"action\":\"finding_opened\"},\"user\":{\"name\":\"SMSCliToknAcct&\"},"
-		  "\"source\":{\"ip\":\"10.0.0.5\"},\"smbwatch\":{\"nt_status_code\":\"0xc000006a\"}}",
+		  "\"source\":{\"ip\":\"198.18.0.5\"},\"smbwatch\":{\"nt_status_code\":\"0xc000006a\"}}",
 		  .want = REPLAY_SKIP },
 		/* malformed */
 		{ "samba_no_timestamp",
@@ -384,11 +384,11 @@ Test(replay, samba_audit_lines_open_a_finding)
 {
 	static const char *const lines[] = {
 		SAMBA_AUTH("2026-11-23T20:52:21.100000+0000", "NT_STATUS_WRONG_PASSWORD",
-			   "ipv4:10.0.0.5:50001"),
+			   "ipv4:198.18.0.5:50001"),
 		SAMBA_AUTH("2026-11-23T20:52:22.100000+0000", "NT_STATUS_WRONG_PASSWORD",
-			   "ipv4:10.0.0.5:50002"),
+			   "ipv4:198.18.0.5:50002"),
 		SAMBA_AUTH("2026-11-23T20:52:23.100000+0000", "NT_STATUS_ACCOUNT_LOCKED_OUT",
-			   "ipv4:10.0.0.5:50003"),
+			   "ipv4:198.18.0.5:50003"),
 	};
 	struct det_config cfg;
 	struct detector *d;
@@ -409,7 +409,7 @@ Test(replay, samba_audit_lines_open_a_finding)
 		json_object_put(o);
 	}
 	cr_assert_eq(opened, 1);
-	cr_assert_str_eq(opened_msg, "CORP\\SMSCliToknAcct& from 10.0.0.5 (WS042): 3 failed logons "
+	cr_assert_str_eq(opened_msg, "CORP\\SMSCliToknAcct& from 198.18.0.5 (WS042): 3 failed logons "
 				     "(WRONG_PASSWORD x2, ACCOUNT_LOCKED_OUT x1) in the last 300 s; "
 				     "the account is locked out.");
 	det_free(d);

@@ -37,7 +37,7 @@ static void file_rec(FILE *f, const char *server, int sec, const char *share, co
 		"{\"@timestamp\":\"2026-11-23T20:52:%02d.000000Z\",\"event\":{\"kind\":\"event\","
 		"\"dataset\":\"smbwatch.file\",\"module\":\"smbwatch\",\"action\":\"open\","
 		"\"outcome\":\"failure\"},\"user\":{\"name\":\"SMSCliToknAcct&\",\"domain\":"
-		"\"CORP\"},\"source\":{\"ip\":\"10.0.0.5\",\"port\":50000},\"host\":{\"name\":"
+		"\"CORP\"},\"source\":{\"ip\":\"198.18.0.5\",\"port\":50000},\"host\":{\"name\":"
 		"\"%s\"},\"file\":{\"path\":\"%s%s%s\",\"name\":\"%s\"},\"smbwatch\":{\"share\":"
 		"\"%s\",\"unc\":\"\\\\\\\\%s\\\\%s%s%s\\\\%s\",\"workstation\":\"WS042\","
 		"\"nt_status\":\"NT_STATUS_OBJECT_NAME_NOT_FOUND\",\"nt_status_code\":"
@@ -52,7 +52,7 @@ static void logon_rec(FILE *f, int sec)
 	fprintf(f,
 		"  JSON Authentication: {\"timestamp\": \"2026-11-23T20:52:%02d.000000+0000\", "
 		"\"type\": \"Authentication\", \"Authentication\": {\"status\": "
-		"\"NT_STATUS_WRONG_PASSWORD\", \"remoteAddress\": \"ipv4:10.0.0.5:5%04d\", "
+		"\"NT_STATUS_WRONG_PASSWORD\", \"remoteAddress\": \"ipv4:198.18.0.5:5%04d\", "
 		"\"clientDomain\": \"CORP\", \"clientAccount\": \"SMSCliToknAcct&\", "
 		"\"workstation\": \"WS042\"}}\n",
 		sec, sec);
@@ -148,7 +148,7 @@ Test(replay_merge, two_servers_one_finding)
 	}
 	cr_assert_eq(opened, 1, "one client, one finding, whatever the server");
 	cr_assert_not_null(summary);
-	cr_assert_str_eq(get(summary, "source.ip"), "10.0.0.5");
+	cr_assert_str_eq(get(summary, "source.ip"), "198.18.0.5");
 	cr_assert_str_eq(get(summary, "smbwatch.finding.path_search.file"), "cwcsp.dll");
 	cr_assert(json_object_object_get_ex(summary, "smbwatch", &dirs));
 	cr_assert(json_object_object_get_ex(dirs, "finding", &dirs));

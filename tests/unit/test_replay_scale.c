@@ -26,7 +26,7 @@ static int samba_line(char *buf, size_t n, int round, int i)
 		"\"type\": \"Authentication\", \"Authentication\": {\"version\": {\"major\": 1, "
 		"\"minor\": 2}, \"eventId\": 4625, \"logonId\": \"0\", \"logonType\": 3, "
 		"\"status\": \"NT_STATUS_WRONG_PASSWORD\", \"localAddress\": "
-		"\"ipv4:10.255.0.1:445\", \"remoteAddress\": \"ipv4:10.%d.%d.%d:%d\", "
+		"\"ipv4:198.19.255.1:445\", \"remoteAddress\": \"ipv4:198.%d.%d.%d:%d\", "
 		"\"serviceDescription\": \"SMB2\", \"authDescription\": null, "
 		"\"clientDomain\": \"CORP\", \"clientAccount\": \"user%d\", \"workstation\": "
 		"\"WS%05d\", \"becameAccount\": null, \"becameDomain\": null, \"becameSid\": "
@@ -35,7 +35,7 @@ static int samba_line(char *buf, size_t n, int round, int i)
 		"\"netlogonNegotiateFlags\": \"0x00000000\", \"netlogonSecureChannelType\": 0, "
 		"\"netlogonTrustAccountSid\": null, \"passwordType\": \"NTLMv2\", "
 		"\"duration\": 1423}}\n",
-		sec / 60, sec % 60, usec, i >> 16, (i >> 8) & 255, i & 255, 49152 + round,
+		sec / 60, sec % 60, usec, 18 + (i >> 16), (i >> 8) & 255, i & 255, 49152 + round,
 		i % 40000, i % 100000, i % 40000);
 }
 

@@ -147,7 +147,7 @@ ParameterizedTestParameters(smb_path, tcon_share)
 	static struct tcon_case c[] = {
 		{ "\\\\FILESRV\\apps", "apps" },
 		{ "\\\\FILESRV\\nosuch", "nosuch" },
-		{ "\\\\10.0.0.1\\IPC$", "IPC$" },
+		{ "\\\\198.18.0.1\\IPC$", "IPC$" },
 		{ "apps", "apps" },
 		{ "\\\\FILESRV\\", "" },
 		{ "", "" },

@@ -18,7 +18,7 @@
 #define BAD_NETWORK_NAME 0xc00000ccU
 
 #define ACCT "SMSCliToknAcct&"
-#define IP "10.0.0.5"
+#define IP "198.18.0.5"
 
 /* Offsets of the row fields (and of the header names above them). */
 #define COL_IP 2
@@ -103,7 +103,7 @@ Test(top_model, logons_counted_per_row_and_in_total)
 	top_model_logon(&m, 1, IP, ACCT, "CORP", "WS042", WRONG_PASSWORD);
 	top_model_logon(&m, 2, IP, ACCT, "CORP", "WS042", WRONG_PASSWORD);
 	top_model_logon(&m, 3, IP, ACCT, "CORP", "WS042", OK);
-	top_model_logon(&m, 4, "10.0.0.6", ACCT, "CORP", "WS043", NO_SUCH_USER);
+	top_model_logon(&m, 4, "198.18.0.6", ACCT, "CORP", "WS043", NO_SUCH_USER);
 
 	cr_assert_eq(m.nrows, 2);
 	r = find_row(IP, ACCT);
@@ -116,7 +116,7 @@ Test(top_model, logons_counted_per_row_and_in_total)
 	cr_assert_eq(r->last_us, 3);
 	cr_assert_eq(r->lockout_remaining, -1);
 	cr_assert_not(r->finding);
-	r = find_row("10.0.0.6", ACCT);
+	r = find_row("198.18.0.6", ACCT);
 	cr_assert_not_null(r);
 	cr_assert_eq(r->logons_ok, 0);
 	cr_assert_eq(r->logons_failed, 1);
@@ -132,14 +132,14 @@ Test(top_model, account_key_is_case_insensitive)
 	top_model_logon(&m, 2, IP, "SMSCLITOKNACCT&", "CORP", NULL, WRONG_PASSWORD);
 	top_model_lookup(&m, 3, IP, "smsclitoknacct&", "CORP", NULL, OBJECT_NAME_NOT_FOUND, "apps",
 			 "x.dll", "\\\\FILESRV\\apps\\x.dll");
-	top_model_logon(&m, 4, "10.0.0.50", "SMSCliToknAcct&", "CORP", NULL, WRONG_PASSWORD);
+	top_model_logon(&m, 4, "198.18.0.50", "SMSCliToknAcct&", "CORP", NULL, WRONG_PASSWORD);
 
 	cr_assert_eq(m.nrows, 2);
 	cr_assert_str_eq(m.rows[0].ip, IP);
 	cr_assert_str_eq(m.rows[0].account, "SmsCliToknAcct&");
 	cr_assert_eq(m.rows[0].logons_failed, 2);
 	cr_assert_eq(m.rows[0].lookups_failed, 1);
-	cr_assert_str_eq(m.rows[1].ip, "10.0.0.50");
+	cr_assert_str_eq(m.rows[1].ip, "198.18.0.50");
 	cr_assert_eq(m.rows[1].logons_failed, 1);
 }
 
@@ -329,9 +329,9 @@ Test(top_model, finding_marks_row_and_recounts)
 	struct top_row *a, *b, *c;
 
 	top_model_logon(&m, 1, IP, ACCT, "CORP", "WS042", WRONG_PASSWORD);
-	top_model_logon(&m, 2, "10.0.0.6", "bob", "CORP", "WS043", WRONG_PASSWORD);
+	top_model_logon(&m, 2, "198.18.0.6", "bob", "CORP", "WS043", WRONG_PASSWORD);
 	a = find_row(IP, ACCT);
-	b = find_row("10.0.0.6", "bob");
+	b = find_row("198.18.0.6", "bob");
 	cr_assert_not_null(a);
 	cr_assert_not_null(b);
 
@@ -348,16 +348,16 @@ Test(top_model, finding_marks_row_and_recounts)
 	cr_assert_eq(a->lockout_remaining, 1);
 	cr_assert_eq(m.open_findings, 1);
 
-	top_model_finding(&m, "10.0.0.6", "BOB", 8, -1);
+	top_model_finding(&m, "198.18.0.6", "BOB", 8, -1);
 	cr_assert(b->finding);
 	cr_assert_eq(b->finding_id, 8);
 	cr_assert_eq(b->lockout_remaining, -1);
 	cr_assert_eq(m.open_findings, 2);
 
 	/* a finding for a client not seen yet makes its row */
-	top_model_finding(&m, "10.0.0.7", "carol", 9, 0);
+	top_model_finding(&m, "198.18.0.7", "carol", 9, 0);
 	cr_assert_eq(m.nrows, 3);
-	c = find_row("10.0.0.7", "carol");
+	c = find_row("198.18.0.7", "carol");
 	cr_assert_not_null(c);
 	cr_assert(c->finding);
 	cr_assert_eq(c->finding_id, 9);
@@ -376,9 +376,9 @@ Test(top_model, tick_rate_is_new_failures_per_second)
 	top_model_logon(&m, 2, IP, ACCT, "CORP", "WS042", WRONG_PASSWORD);
 	miss(3, IP, ACCT, "apps", "a");
 	top_model_logon(&m, 4, IP, ACCT, "CORP", "WS042", OK);
-	top_model_logon(&m, 5, "10.0.0.6", "bob", "CORP", "WS043", OK);
+	top_model_logon(&m, 5, "198.18.0.6", "bob", "CORP", "WS043", OK);
 	r = find_row(IP, ACCT);
-	q = find_row("10.0.0.6", "bob");
+	q = find_row("198.18.0.6", "bob");
 	cr_assert_not_null(r);
 	cr_assert_not_null(q);
 	cr_assert_float_eq(r->rate, 0.0, 1e-9);
@@ -406,11 +406,11 @@ Test(top_model, tick_rate_is_new_failures_per_second)
 
 /* --- view: filter and sort --- */
 
-#define A_ "10.0.0.9 alice"
-#define B_ "10.0.0.2 Bob"
-#define C_ "10.0.0.3 carol"
-#define D_ "10.0.0.10 SMSCliToknAcct&"
-#define E_ "10.0.0.2 alice"
+#define A_ "198.18.0.9 alice"
+#define B_ "198.18.0.2 Bob"
+#define C_ "198.18.0.3 carol"
+#define D_ "198.18.0.10 SMSCliToknAcct&"
+#define E_ "198.18.0.2 alice"
 
 /*
  *	row  failures(logon+lookup)  ok  ws      finding(lockout)  rate  file
@@ -424,25 +424,25 @@ static void fixture(void)
 {
 	int i;
 
-	top_model_logon(&m, 1, "10.0.0.9", "alice", "CORP", "WS-B", OK);
-	top_model_logon(&m, 2, "10.0.0.9", "alice", "CORP", "WS-B", OK);
-	top_model_logon(&m, 3, "10.0.0.9", "alice", "CORP", "WS-B", WRONG_PASSWORD);
+	top_model_logon(&m, 1, "198.18.0.9", "alice", "CORP", "WS-B", OK);
+	top_model_logon(&m, 2, "198.18.0.9", "alice", "CORP", "WS-B", OK);
+	top_model_logon(&m, 3, "198.18.0.9", "alice", "CORP", "WS-B", WRONG_PASSWORD);
 	for (i = 0; i < 3; i++)
-		top_model_logon(&m, 10 + i, "10.0.0.2", "Bob", "CORP", "ws-a", WRONG_PASSWORD);
-	top_model_lookup(&m, 14, "10.0.0.2", "Bob", "CORP", "ws-a", OBJECT_NAME_NOT_FOUND, "apps",
+		top_model_logon(&m, 10 + i, "198.18.0.2", "Bob", "CORP", "ws-a", WRONG_PASSWORD);
+	top_model_lookup(&m, 14, "198.18.0.2", "Bob", "CORP", "ws-a", OBJECT_NAME_NOT_FOUND, "apps",
 			 "bin/cwcsp.dll", "\\\\FILESRV\\apps\\bin\\cwcsp.dll");
-	top_model_finding(&m, "10.0.0.2", "BOB", 7, 2);
-	top_model_logon(&m, 20, "10.0.0.3", "carol", "CORP", NULL, OK);
+	top_model_finding(&m, "198.18.0.2", "BOB", 7, 2);
+	top_model_logon(&m, 20, "198.18.0.3", "carol", "CORP", NULL, OK);
 	for (i = 0; i < 5; i++)
-		top_model_lookup(&m, 21 + i, "10.0.0.3", "carol", "CORP", NULL, NO_SUCH_FILE,
+		top_model_lookup(&m, 21 + i, "198.18.0.3", "carol", "CORP", NULL, NO_SUCH_FILE,
 				 "data", "reports/q1.xlsx", "\\\\FILESRV\\data\\reports\\q1.xlsx");
-	top_model_logon(&m, 30, "10.0.0.10", ACCT, "CORP", "WS042", WRONG_PASSWORD);
-	top_model_logon(&m, 31, "10.0.0.10", ACCT, "CORP", "WS042", WRONG_PASSWORD);
-	top_model_finding(&m, "10.0.0.10", ACCT, 8, 0);
-	top_model_logon(&m, 40, "10.0.0.2", "alice", "CORP", "WS-C", OK);
-	top_model_lookup(&m, 41, "10.0.0.2", "alice", "CORP", "WS-C", BAD_NETWORK_NAME, "ghost", "",
+	top_model_logon(&m, 30, "198.18.0.10", ACCT, "CORP", "WS042", WRONG_PASSWORD);
+	top_model_logon(&m, 31, "198.18.0.10", ACCT, "CORP", "WS042", WRONG_PASSWORD);
+	top_model_finding(&m, "198.18.0.10", ACCT, 8, 0);
+	top_model_logon(&m, 40, "198.18.0.2", "alice", "CORP", "WS-C", OK);
+	top_model_lookup(&m, 41, "198.18.0.2", "alice", "CORP", "WS-C", BAD_NETWORK_NAME, "ghost", "",
 			 "\\\\FILESRV\\ghost");
-	top_model_finding(&m, "10.0.0.2", "alice", 9, -1);
+	top_model_finding(&m, "198.18.0.2", "alice", 9, -1);
 	top_model_tick(&m, 2.0);
 	cr_assert_eq(m.nrows, 5);
 	cr_assert_eq(m.open_findings, 3);
@@ -501,8 +501,8 @@ ParameterizedTestParameters(top_model, filter)
 {
 	static struct view_case c[] = {
 		{ TOP_SORT_DEFAULT, "", 5, { B_, D_, E_, C_, A_ } },
-		{ TOP_SORT_DEFAULT, "10.0.0.1", 1, { D_ } },      /* ip substring */
-		{ TOP_SORT_DEFAULT, "10.0.0.2", 2, { B_, E_ } },
+		{ TOP_SORT_DEFAULT, "198.18.0.1", 1, { D_ } },      /* ip substring */
+		{ TOP_SORT_DEFAULT, "198.18.0.2", 2, { B_, E_ } },
 		{ TOP_SORT_DEFAULT, "ALICE", 2, { E_, A_ } },     /* account, any case */
 		{ TOP_SORT_DEFAULT, "tokn", 1, { D_ } },
 		{ TOP_SORT_DEFAULT, "ws-", 3, { B_, E_, A_ } },   /* workstation */
@@ -530,7 +530,7 @@ Test(top_model, view_null_filter_keeps_all)
 	fixture();
 	cr_assert_eq(top_model_view(&m, TOP_SORT_DEFAULT, NULL, out, 8), 5);
 	cr_assert_str_eq(out[0]->account, "Bob");
-	cr_assert_str_eq(out[4]->ip, "10.0.0.9");
+	cr_assert_str_eq(out[4]->ip, "198.18.0.9");
 }
 
 /* With room for fewer rows than match, the view holds the first rows of the sorted order. */
@@ -540,15 +540,15 @@ Test(top_model, view_max_keeps_the_top_rows)
 	int n;
 
 	/* Regression (was a bug): top_model_view stops collecting at max rows in table order and sorts only those,
-	 * so with max 2 and the default sort it returns B then A (10.0.0.9 alice: 1 failure, no
-	 * finding) instead of B then D (10.0.0.10, a finding, 2 failures). top.c passes TOP_MAX_ROWS
+	 * so with max 2 and the default sort it returns B then A (198.18.0.9 alice: 1 failure, no
+	 * finding) instead of B then D (198.18.0.10, a finding, 2 failures). top.c passes TOP_MAX_ROWS
 	 * today, so smbwatch top itself is not affected. */
 	fixture();
 	n = top_model_view(&m, TOP_SORT_DEFAULT, "", out, 2);
 	cr_assert_eq(n, 2);
-	cr_assert_str_eq(out[0]->ip, "10.0.0.2");
+	cr_assert_str_eq(out[0]->ip, "198.18.0.2");
 	cr_assert_str_eq(out[0]->account, "Bob");
-	cr_assert_str_eq(out[1]->ip, "10.0.0.10");
+	cr_assert_str_eq(out[1]->ip, "198.18.0.10");
 	cr_assert_str_eq(out[1]->account, ACCT);
 }
 
@@ -561,24 +561,24 @@ Test(top_model, full_table_evicts_oldest_row)
 	int i;
 
 	for (i = 0; i < TOP_MAX_ROWS; i++) {
-		snprintf(ip, sizeof(ip), "10.%d.%d.%d", i >> 16, (i >> 8) & 0xff, i & 0xff);
+		snprintf(ip, sizeof(ip), "198.%d.%d.%d", 18 + (i >> 16), (i >> 8) & 0xff, i & 0xff);
 		top_model_logon(&m, 1000 + (uint64_t)i, ip, ACCT, "CORP", "WS042", WRONG_PASSWORD);
 	}
 	cr_assert_eq(m.nrows, TOP_MAX_ROWS);
 	cr_assert_eq(m.evicted, 0);
 	/* row 0 is active again: row 1 is now the quietest */
-	top_model_logon(&m, 100000, "10.0.0.0", ACCT, "CORP", "WS042", WRONG_PASSWORD);
+	top_model_logon(&m, 100000, "198.18.0.0", ACCT, "CORP", "WS042", WRONG_PASSWORD);
 	cr_assert_eq(m.evicted, 0);
 	/* an existing row is found, not added */
-	top_model_logon(&m, 100001, "10.0.0.7", "smsclitoknacct&", "CORP", "WS042", OK);
+	top_model_logon(&m, 100001, "198.18.0.7", "smsclitoknacct&", "CORP", "WS042", OK);
 	cr_assert_eq(m.nrows, TOP_MAX_ROWS);
 	cr_assert_eq(m.evicted, 0);
 
 	top_model_logon(&m, 200000, "192.168.1.1", "newcomer", "CORP", "WS100", NO_SUCH_USER);
 	cr_assert_eq(m.nrows, TOP_MAX_ROWS);
 	cr_assert_eq(m.evicted, 1);
-	cr_assert_null(find_row("10.0.0.1", ACCT));
-	cr_assert_not_null(find_row("10.0.0.0", ACCT));
+	cr_assert_null(find_row("198.18.0.1", ACCT));
+	cr_assert_not_null(find_row("198.18.0.0", ACCT));
 	r = find_row("192.168.1.1", "newcomer");
 	cr_assert_not_null(r);
 	cr_assert_eq(r - m.rows, 1, "the evicted row's slot is reused");
@@ -594,7 +594,7 @@ Test(top_model, full_table_evicts_oldest_row)
 	top_model_lookup(&m, 200001, "192.168.1.2", "other", "CORP", NULL, BAD_NETWORK_NAME,
 			 "ghost", "", "\\\\FILESRV\\ghost");
 	cr_assert_eq(m.evicted, 2);
-	cr_assert_null(find_row("10.0.0.2", ACCT));
+	cr_assert_null(find_row("198.18.0.2", ACCT));
 	r = find_row("192.168.1.2", "other");
 	cr_assert_not_null(r);
 	cr_assert_eq(r - m.rows, 2);
@@ -782,7 +782,7 @@ Test(top_model, header_lines_up_with_row_when_sorted_by_narrow_column)
 	check_aligned(TOP_SORT_LOCKOUT);
 }
 
-#define ROW_A_FIXED "! 10.0.0.5        SMSCliToknAcct&  WS042          1    3      2   0.5    2 "
+#define ROW_A_FIXED "! 198.18.0.5      SMSCliToknAcct&  WS042          1    3      2   0.5    2 "
 #define ROW_B_FIXED "  192.168.100.200 guest            -             12    0      0   0.0    - "
 
 /* The first 75 columns, whatever the width beyond them. */
@@ -839,9 +839,9 @@ Test(top_model, row_cut_exact_at_40_and_10)
 
 	row_a(&r);
 	top_format_row(out, sizeof(out), 40, &r);
-	cr_assert_str_eq(out, "! 10.0.0.5        SMSCliToknAcct&  WS042");
+	cr_assert_str_eq(out, "! 198.18.0.5      SMSCliToknAcct&  WS042");
 	top_format_row(out, sizeof(out), 10, &r);
-	cr_assert_str_eq(out, "! 10.0.0.5");
+	cr_assert_str_eq(out, "! 198.18.0");
 	row_b(&r);
 	top_format_row(out, sizeof(out), 40, &r);
 	cr_assert_str_eq(out, "  192.168.100.200 guest            -    ");
@@ -908,13 +908,13 @@ Test(top_model, row_escapes_control_bytes)
 	strcpy(r.last_missing, "a\x1b]0;x\x07\x7f" "b");
 	top_format_row(out, sizeof(out), 200, &r);
 	cr_assert_not(has_control_bytes(out), "raw control byte in \"%s\"", out);
-	cr_assert_eq(strncmp(out, "! 10.0.0.5        evil\\x1b[2J      WS\\x0a42   "
+	cr_assert_eq(strncmp(out, "! 198.18.0.5      evil\\x1b[2J      WS\\x0a42   "
 			     "    1    3      2   0.5    2 a\\x1b]0;x\\x07\\x7fb", COL_LAST + 18),
 		     0, "%s", out);
 
 	/* also when the row is cut */
 	top_format_row(out, sizeof(out), 40, &r);
-	cr_assert_str_eq(out, "! 10.0.0.5        evil\\x1b[2J      WS\\x0");
+	cr_assert_str_eq(out, "! 198.18.0.5      evil\\x1b[2J      WS\\x0");
 	cr_assert_not(has_control_bytes(out));
 
 	/* an invalid UTF-8 byte too */
