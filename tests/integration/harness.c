@@ -66,6 +66,24 @@ int sh(const char *fmt, ...)
 	return st == -1 ? -1 : WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
+void smbclient_cmd(char *buf, size_t n, const struct lab *l, const char *ip, const char *args)
+{
+	snprintf(buf, n, "smbclient -s /dev/null //lab/apps -I %s -p %u -m SMB3 %s", ip, l->port,
+		 args);
+}
+
+int smbclient(const struct lab *l, const char *ip, const char *fmt, ...)
+{
+	char args[4096], cmd[8192];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	smbclient_cmd(cmd, sizeof(cmd), l, ip, args);
+	return sh("%s", cmd);
+}
+
 char *slurp(const char *path)
 {
 	FILE *f = fopen(path, "rb");

@@ -123,9 +123,7 @@ static void assert_same_rows(struct rows *want, struct rows *got)
 static void logon(const struct lab *l, const char *ip, const char *user, const char *pass,
 		  const char *ws, const char *dom)
 {
-	sh("smbclient -s /dev/null //lab/apps -I %s -p %u -m SMB3 -U '%s%%%s' -n '%s' -W '%s' "
-	   "-c ls >/dev/null 2>&1",
-	   ip, l->port, user, pass, ws, dom);
+	smbclient(l, ip, "-U '%s%%%s' -n '%s' -W '%s' -c ls >/dev/null 2>&1", user, pass, ws, dom);
 }
 
 static struct lab lab, lab2;

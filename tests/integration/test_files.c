@@ -153,10 +153,9 @@ Test(files, failed_lookups_named, .init = setup_audit, .fini = teardown, .timeou
 			    "apps/System32/Drivers/cwcsp.dll apps/secret.txt 'apps/bad\\x01name.dll' "
 			    "oldshare/ymhaud.sys"),
 		     0);
-	cr_assert_eq(sh("smbclient -s /dev/null //lab/apps -I 127.0.0.1 -p %u -m SMB3 -U "
-			"'SMSCliToknAcct&%%Token-Pass-1' -W CORP -n WS042 -c 'ls bin/nothere*' "
-			">/dev/null 2>&1; true",
-			lab.port),
+	cr_assert_eq(smbclient(&lab, "127.0.0.1",
+			       "-U 'SMSCliToknAcct&%%Token-Pass-1' -W CORP -n WS042 "
+			       "-c 'ls bin/nothere*' >/dev/null 2>&1; true"),
 		     0);
 	r = stop(&tr, &n);
 
@@ -327,10 +326,10 @@ Test(files, encrypted_sessions, .init = setup_encrypt, .fini = teardown, .timeou
 	trace(&tr, "");
 	cr_assert_eq(smbsim(&lab, "127.0.0.1", "-e -U " SMS " -n WS042 apps/bin/cwcsp.dll"), 0);
 	/* and a client that will not encrypt is refused by this lab: encryption is really on */
-	sh("smbclient -s /dev/null //lab/apps -I 127.0.0.1 -p %u -m SMB3 -U "
-	   "'alice%%Alice-Pass-1' --client-protection=plain -c 'get nope.txt /dev/null' "
-	   ">'%s/plain.out' 2>&1",
-	   lab.port, test_tmpdir());
+	smbclient(&lab, "127.0.0.1",
+		  "-U 'alice%%Alice-Pass-1' --client-protection=plain -c 'get nope.txt /dev/null' "
+		  ">'%s/plain.out' 2>&1",
+		  test_tmpdir());
 	r = stop(&tr, &n);
 	o = only(r, n, "smbwatch.file", "file.path", "bin/cwcsp.dll");
 	expect_file(o, "open", "NT_STATUS_OBJECT_NAME_NOT_FOUND", "cwcsp.dll",
@@ -350,10 +349,8 @@ Test(files, connect_first_then_trace, .init = setup_plain, .fini = teardown, .ti
 	FILE *client;
 	int n, i;
 
-	snprintf(cmd, sizeof(cmd),
-		 "smbclient -s /dev/null //lab/apps -I 127.0.0.1 -p %u -m SMB3 -U "
-		 "'alice%%Alice-Pass-1' -W LAB -n WS001 >/dev/null 2>&1",
-		 lab.port);
+	smbclient_cmd(cmd, sizeof(cmd), &lab, "127.0.0.1",
+		      "-U 'alice%Alice-Pass-1' -W LAB -n WS001 >/dev/null 2>&1");
 	client = popen(cmd, "w");
 	cr_assert_not_null(client);
 	fprintf(client, "ls\n");
@@ -401,12 +398,11 @@ Test(files, one_connection_shares_and_sessions, .init = setup_plain, .fini = tea
 	int n;
 
 	trace(&tr, "");
-	cr_assert_eq(sh("smbclient -s /dev/null //lab/apps -I 127.0.0.1 -p %u -m SMB3 -U "
-			"'alice%%Alice-Pass-1' -W LAB -n WS001 -c 'get id-one.dll /dev/null; "
-			"tcon data; get id-two.dll /dev/null; "
-			"logon SMSCliToknAcct& Token-Pass-1; tcon apps; get id-three.dll /dev/null' "
-			">/dev/null 2>&1",
-			lab.port),
+	cr_assert_eq(smbclient(&lab, "127.0.0.1",
+			       "-U 'alice%%Alice-Pass-1' -W LAB -n WS001 -c 'get id-one.dll /dev/null; "
+			       "tcon data; get id-two.dll /dev/null; "
+			       "logon SMSCliToknAcct& Token-Pass-1; tcon apps; get id-three.dll "
+			       "/dev/null' >/dev/null 2>&1"),
 		     1, "smbclient: the failed gets make it exit 1");
 	r = stop(&tr, &n);
 	a = only(r, n, "smbwatch.file", "file.path", "id-one.dll");

@@ -37,9 +37,8 @@ Test(siem, contrib_files_fit_real_records, .fini = teardown, .timeout = 120)
 	smbsim(&lab, "127.0.0.1", "-U 'SMSCliToknAcct&' -P stale -W CORP -n WS042 apps/x");
 	smbsim(&lab, "127.0.0.1", "-U alice -P Alice-Pass-1 -W LAB -n WS001 apps/readme.txt "
 				  "apps/nope.doc");
-	sh("smbclient -s /dev/null //lab/apps -I 127.0.0.1 -p %u -m SMB3 -U 'alice%%Alice-Pass-1' "
-	   "-c 'ls nothere*' >/dev/null 2>&1; sleep 1.2",
-	   lab.port);
+	smbclient(&lab, "127.0.0.1",
+		  "-U 'alice%%Alice-Pass-1' -c 'ls nothere*' >/dev/null 2>&1; sleep 1.2");
 	cr_assert_eq(tracer_stop(&tr, SIGINT), 0);
 	r = records_read(tr.out, &n); /* also validated against the JSON Schema */
 	records_free(r, n);
