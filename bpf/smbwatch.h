@@ -135,20 +135,25 @@ struct smbw_ident_event {
 	char share[SMBW_SHARE_LEN]; /* empty for a request outside any share */
 };
 
+/* The fields an SMB2 request has both as it is sent and once joined with its identity: one
+ * list for the two structs below, so that the join copies them as one block. */
+#define SMBW_SMB2_HEAD                                                                     \
+	unsigned int type; /* SMBW_EV_SMB2 */                                              \
+	unsigned int pid;                                                                  \
+	unsigned int uid;                                                                  \
+	unsigned int status;                                                               \
+	unsigned long long ts_ns;                                                          \
+	unsigned int flags;                                                                \
+	unsigned short opcode;                                                             \
+	unsigned short path_bytes; /* bytes of path[] that hold the name */                \
+	unsigned int path_wire;    /* the name's length on the wire, in bytes */           \
+	unsigned int pad;                                                                  \
+	unsigned long long mid /* SMB2 MessageId */
+
 /* One SMB2 request as the BPF side sends it: a failed CREATE / TREE_CONNECT /
  * QUERY_DIRECTORY, a successful tree connect, or (with --all) a successful CREATE. */
 struct smbw_smb2_wire {
-	unsigned int type; /* SMBW_EV_SMB2 */
-	unsigned int pid;
-	unsigned int uid;
-	unsigned int status;
-	unsigned long long ts_ns;
-	unsigned int flags;
-	unsigned short opcode;
-	unsigned short path_bytes;  /* bytes of path[] that hold the name */
-	unsigned int path_wire;     /* the name's length on the wire, in bytes */
-	unsigned int pad;
-	unsigned long long mid;     /* SMB2 MessageId */
+	SMBW_SMB2_HEAD;
 	unsigned long long ident;   /* smbw_ident_event.id of the connection it came on */
 	unsigned char path[SMBW_PATH_LEN]; /* UTF-16LE as the client sent it */
 	char dir[SMBW_DIR_LEN];       /* QUERY_DIRECTORY: the directory searched */
@@ -161,19 +166,9 @@ struct smbw_smb2_wire {
 #define SMBW_SMALL_PATH 512
 #define SMBW_SMB2_SMALL_SIZE (__builtin_offsetof(struct smbw_smb2_wire, path) + SMBW_SMALL_PATH)
 
-/* A request joined with its identity: what the consumer decodes (user/smb2_record.c). */
+/* A request joined with its identity: what the consumer decodes (user/decode/smb2_record.c). */
 struct smbw_smb2_event {
-	unsigned int type; /* SMBW_EV_SMB2 */
-	unsigned int pid;
-	unsigned int uid;
-	unsigned int status;
-	unsigned long long ts_ns;
-	unsigned int flags;
-	unsigned short opcode;
-	unsigned short path_bytes;  /* bytes of path[] that hold the name */
-	unsigned int path_wire;     /* the name's length on the wire, in bytes */
-	unsigned int pad;
-	unsigned long long mid;     /* SMB2 MessageId */
+	SMBW_SMB2_HEAD;
 	struct smbw_addr remote;
 	struct smbw_addr local;
 	char account[SMBW_NAME_LEN]; /* the session's account, from smbd's state */

@@ -120,17 +120,12 @@ const struct smbw_smb2_event *smb2_event_from_ring(struct smbw_smb2_event *out, 
 		return NULL;
 	if (size > sizeof(*w))
 		size = sizeof(*w);
+	_Static_assert(offsetof(struct smbw_smb2_wire, ident) ==
+			       offsetof(struct smbw_smb2_event, remote),
+		       "SMBW_SMB2_HEAD starts both structs");
 	memset(out, 0, offsetof(struct smbw_smb2_event, path));
-	out->type = w->type;
-	out->pid = w->pid;
-	out->uid = w->uid;
-	out->status = w->status;
-	out->ts_ns = w->ts_ns;
-	out->flags = w->flags & ~IDENT_FLAGS;
-	out->opcode = w->opcode;
-	out->path_bytes = w->path_bytes;
-	out->path_wire = w->path_wire;
-	out->mid = w->mid;
+	memcpy(out, w, offsetof(struct smbw_smb2_wire, ident)); /* SMBW_SMB2_HEAD */
+	out->flags &= ~IDENT_FLAGS;
 	path_room = size - offsetof(struct smbw_smb2_wire, path);
 	if (path_room > sizeof(out->path))
 		path_room = sizeof(out->path);
