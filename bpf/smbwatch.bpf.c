@@ -43,12 +43,14 @@ struct {
  * read afresh. */
 #define IDENT_SLOTS 8 /* a power of two: share connections a process keeps at once (a PATH
 			 * over several shares of one server is one process) */
-#define IDENT_REFRESH_NS (SMBW_IDENT_REFRESH_S * 1000000000ULL)
+/* an identity is sent again, with a new id, this long after (SMBW_IDENT_REFRESH_S; shorter
+ * only for tests, SMBWATCH_IDENT_REFRESH_S) */
+const volatile __u64 ident_refresh_ns = SMBW_IDENT_REFRESH_S * 1000000000ULL;
 
 struct ident_slot {
 	__u64 key;     /* the smbXsrv_tcon, or (session | 1) outside a share; 0: free */
 	__u64 id;      /* smbw_ident_event.id; 0: not on the port watched */
-	__u64 sent_ns; /* sent again, with a new id, IDENT_REFRESH_NS later */
+	__u64 sent_ns; /* sent again, with a new id, ident_refresh_ns later */
 };
 
 struct proc_idents {
@@ -457,7 +459,7 @@ static __always_inline __u64 ident_of(const void *req, const void *tcon, __u64 n
 		for (i = 0; i < IDENT_SLOTS; i++) {
 			if (p->slot[i].key != key)
 				continue;
-			if (now - p->slot[i].sent_ns < IDENT_REFRESH_NS)
+			if (now - p->slot[i].sent_ns < ident_refresh_ns)
 				return p->slot[i].id;
 			at = i;
 			break;

@@ -422,6 +422,55 @@ Test(files, one_connection_shares_and_sessions, .init = setup_plain, .fini = tea
 	records_free(r, n);
 }
 
+/* One connection, two failed opens 3 s apart, traced with SMBWATCH_IDENT_REFRESH_S=refresh:
+ * both name their client and share; returns how many identities smbwatch received. */
+static int two_gets_apart(const char *refresh)
+{
+	json_object **r, *a, *b;
+	char cmd[512];
+	FILE *client;
+	int n, ids;
+
+	cr_assert_eq(setenv("SMBWATCH_IDENT_REFRESH_S", refresh, 1), 0);
+	trace(&tr, "");
+	smbclient_cmd(cmd, sizeof(cmd), &lab, "127.0.0.1",
+		      "-U 'alice%Alice-Pass-1' -W LAB -n WS001 >/dev/null 2>&1");
+	client = popen(cmd, "w");
+	cr_assert_not_null(client);
+	fprintf(client, "get refresh-one.dll /dev/null\n");
+	fflush(client);
+	sleep(3);
+	fprintf(client, "get refresh-two.dll /dev/null\n");
+	fflush(client);
+	sleep(1);
+	fprintf(client, "exit\n");
+	pclose(client);
+	r = stop(&tr, &n);
+	a = only(r, n, "smbwatch.file", "file.path", "refresh-one.dll");
+	b = only(r, n, "smbwatch.file", "file.path", "refresh-two.dll");
+	cr_assert_str_eq(jget(a, "process.pid"), jget(b, "process.pid"), "one connection");
+	expect_client(a, "127.0.0.1", NULL, "alice", "LAB", "WS001");
+	expect_client(b, "127.0.0.1", jget(a, "source.port"), "alice", "LAB", "WS001");
+	cr_assert_str_eq(jget(b, "smbwatch.share"), "apps");
+	cr_assert_str_eq(jget(r[n - 1], "smbwatch.identities_missing"), "0");
+	ids = atoi(jget(r[n - 1], "smbwatch.identities"));
+	records_free(r, n);
+	unsetenv("SMBWATCH_IDENT_REFRESH_S");
+	return ids;
+}
+
+/* A connection's identity is sent again after the refresh time (60 s; 1 s here): a request
+ * after it makes the BPF side read and send the identity once more, with a new id, and the
+ * request still names its client. With the default, the same requests need fewer. */
+Test(files, identity_sent_again_after_refresh, .init = setup_plain, .fini = teardown,
+     .timeout = 180)
+{
+	int kept = two_gets_apart("60"), refreshed = two_gets_apart("1");
+
+	cr_assert_gt(refreshed, kept, "%d identities with a 1 s refresh, %d with 60 s", refreshed,
+		     kept);
+}
+
 /* Several client hosts at once, each its own address and NetBIOS name: never mixed up. */
 Test(files, several_client_hosts, .fini = teardown, .timeout = 240)
 {

@@ -42,6 +42,27 @@ static void set_free(struct probe_set *s)
 	free(s);
 }
 
+/* How often an identity is sent again: SMBW_IDENT_REFRESH_S, or for tests a shorter time in
+ * seconds from SMBWATCH_IDENT_REFRESH_S (1 to SMBW_IDENT_REFRESH_S; anything else is said and
+ * ignored). */
+static unsigned long long ident_refresh_ns(void)
+{
+	const char *v = getenv("SMBWATCH_IDENT_REFRESH_S");
+	char *end;
+	unsigned long s;
+
+	if (!v)
+		return SMBW_IDENT_REFRESH_S * 1000000000ULL;
+	errno = 0;
+	s = strtoul(v, &end, 10);
+	if (errno || end == v || *end || s < 1 || s > SMBW_IDENT_REFRESH_S) {
+		fprintf(stderr, "smbwatch: SMBWATCH_IDENT_REFRESH_S=%s: not 1 to %d, ignored\n", v,
+			SMBW_IDENT_REFRESH_S);
+		return SMBW_IDENT_REFRESH_S * 1000000000ULL;
+	}
+	return s * 1000000000ULL;
+}
+
 /* Opens a skeleton and configures it with b's layout; the maps are the first set's, if any. */
 static struct probe_set *set_open(const struct probes *p, const struct samba_build *b, char *err,
 				  size_t errn)
@@ -60,6 +81,7 @@ static struct probe_set *set_open(const struct probes *p, const struct samba_bui
 	skel->rodata->filter_local_port = p->cfg.port;
 	skel->rodata->count_success_opens = p->cfg.count_success;
 	skel->rodata->emit_success_opens = p->cfg.all_opens;
+	skel->rodata->ident_refresh_ns = ident_refresh_ns();
 	if (p->n) {
 		struct smbwatch_bpf *first = p->sets[0]->skel;
 
