@@ -94,6 +94,11 @@ $(OUT)/smbstorm: tools/smbstorm.c | $(OUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $< -lnettle -o $@
 
+# simdjson alone on a file's lines (tools/bench-replay: the floor under replay's rate)
+$(OUT)/json-floor: tools/json-floor.cc | $(OUT)
+	$(call msg,CXX,$@)
+	$(Q)$(CXX) $(CXXFLAGS) $(JF_ARCH) $(JF_NDEBUG) $< -lsimdjson -o $@
+
 # --- tests (Criterion) ---
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 INTEG_SRCS := $(wildcard tests/integration/*.c)
@@ -252,7 +257,7 @@ demo: $(OUT)/smbwatch $(OUT)/smbsim
 	tools/demo --no-install
 
 # Cost of tracing, as ratios in one run; writes BENCHMARKS.md (root, a few minutes).
-bench: $(OUT)/smbwatch $(OUT)/smbsim $(OUT)/smbstorm
+bench: $(OUT)/smbwatch $(OUT)/smbsim $(OUT)/smbstorm $(OUT)/json-floor
 	tools/bench
 
 # Regenerates vmlinux.h (committed) from the running kernel's BTF.
