@@ -1147,6 +1147,28 @@ Test(detect, compact_pairs_until_near_threshold)
 	cr_assert_str_eq(recs[0].f.workstation, "WS042");
 }
 
+/* The detector keeps the last account's bare form: an account that comes back after another,
+ * or with another spelling, or none at all (NULL and "" are the same, no account) from the
+ * first event on, is still the same account. */
+Test(detect, accounts_alternate_and_respelled)
+{
+	cfg.all_accounts = true;
+	cfg.logon_threshold = 2;
+	start();
+	logon_from(T0, WRONG_PASSWORD, NULL, "198.18.0.1");
+	logon_from(T0 + S(1), WRONG_PASSWORD, "CORP\\alice", "198.18.0.2");
+	logon_from(T0 + S(2), WRONG_PASSWORD, "", "198.18.0.1");
+	cr_assert_eq(nrecs, 1, "no account, twice from one client");
+	cr_assert_str_eq(recs[0].f.account, "");
+	cr_assert_eq(recs[0].f.failed_logons, 2);
+	logon_from(T0 + S(3), WRONG_PASSWORD, "bob", "198.18.0.2");
+	logon_from(T0 + S(4), WRONG_PASSWORD, "alice@corp.example", "198.18.0.2");
+	cr_assert_eq(nrecs, 2, "alice, twice, spelled two ways");
+	cr_assert_str_eq(recs[1].f.account, "alice");
+	cr_assert_eq(recs[1].f.failed_logons, 2);
+	cr_assert_eq(stats().accounts, 3, "no account, alice, bob");
+}
+
 /* A watched account keeps detail from its first failure; a lookup always does. */
 Test(detect, watched_and_lookup_pairs_have_detail)
 {

@@ -23,6 +23,7 @@
 #define ACCOUNT_LOCKED_OUT 0xc0000234U
 #define INLINE_SLICES 3 /* slices a pair without detail keeps */
 #define NIL 0           /* pair index 0 is never used: "none" in chains and lists */
+#define FNV0 2166136261u /* FNV-1a's offset basis: the hash of "" */
 
 /* Failed logons and lookups in one slice of the window (counts saturate). */
 struct slice {
@@ -127,6 +128,9 @@ struct detector {
 	struct det_stats st;
 	struct det_finding f; /* the finding being emitted */
 	char message[4096];
+	/* the last event's account as it came, its bare form and hash: a log repeats accounts */
+	char last_account[DET_STR], last_bare[DET_STR];
+	uint32_t last_hash;
 };
 
 void det_config_defaults(struct det_config *c)
@@ -220,6 +224,7 @@ struct detector *det_new(const struct det_config *c, det_emit_fn emit, void *arg
 	d->emit = emit;
 	d->arg = arg;
 	d->next_id = 1;
+	d->last_hash = FNV0; /* of "", the bare form of the empty last_account */
 	/* zero pages: a bucket costs memory only once a pair lands in it */
 	d->nbuckets = pow2_at_least(d->c.max_keys);
 	d->buckets = calloc(d->nbuckets, sizeof(*d->buckets));
@@ -288,7 +293,28 @@ static uint32_t hash_fold(uint32_t h, const char *s)
 	return h;
 }
 
-#define FNV0 2166136261u
+/* hash_fold(h, path), and in *name that of its last '/'-separated component alone (from
+ * FNV0), in one pass. */
+static uint32_t hash_fold_path(uint32_t h, const char *path, uint32_t *name)
+{
+	uint32_t n = FNV0;
+
+	for (; *path; path++) {
+		unsigned char c = (unsigned char)*path;
+
+		if (c == '/') {
+			h = (h ^ c) * 16777619u;
+			n = FNV0;
+			continue;
+		}
+		if (c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c - 'A' + 'a');
+		h = (h ^ c) * 16777619u;
+		n = (n ^ c) * 16777619u;
+	}
+	*name = n;
+	return h;
+}
 
 static const char *base(const char *path)
 {
@@ -862,14 +888,14 @@ static uint32_t add_file(struct detail *x, const struct det_event *e, uint64_t h
 	size_t slen = 0, shlen, plen;
 	const char *server = unc_server(e->unc, &slen);
 	const char *share = e->share ? e->share : "", *path = e->path ? e->path : "";
-	uint32_t kh, nh = hash_fold(FNV0, base(path));
+	uint32_t kh, nh;
 	struct dfile *f;
 	char *str;
 	int i, least = 0, found = -1, same = 0;
 
 	if (!server)
 		server = "";
-	kh = hash_fold(hash_fold(FNV0, share), path);
+	kh = hash_fold_path(hash_fold(FNV0, share), path, &nh);
 	for (i = 0; i < (int)slen; i++) {
 		char c = server[i];
 
@@ -1377,9 +1403,27 @@ static void logon_ok(struct detector *d, const char *bare, uint32_t ah, const ch
 	account_unref(d, a);
 }
 
+/* The bare account of an event and its hash (bare valid until the next event). */
+static const char *event_account(struct detector *d, const char *account, uint32_t *h)
+{
+	const char *in = account ? account : "";
+	size_t len = strnlen(in, DET_STR);
+
+	if (len == DET_STR || strcmp(in, d->last_account)) {
+		bare_account(in, d->last_bare, sizeof(d->last_bare));
+		d->last_hash = hash_fold(FNV0, d->last_bare);
+		if (len < DET_STR)
+			memcpy(d->last_account, in, len + 1);
+		else
+			d->last_account[0] = 0;
+	}
+	*h = d->last_hash;
+	return d->last_bare;
+}
+
 void det_feed(struct detector *d, const struct det_event *e)
 {
-	char bare[DET_STR];
+	const char *bare;
 	struct account *a;
 	struct detail *x;
 	struct pair *p;
@@ -1391,8 +1435,7 @@ void det_feed(struct detector *d, const struct det_event *e)
 		d->st.ignored++;
 		return;
 	}
-	bare_account(e->account, bare, sizeof(bare));
-	ah = hash_fold(FNV0, bare);
+	bare = event_account(d, e->account, &ah);
 	a = account_find(d, bare, ah);
 	if (!(a ? a->listed || d->c.all_accounts : det_watched(&d->c, e->account))) {
 		d->st.ignored++;
