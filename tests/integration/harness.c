@@ -66,7 +66,8 @@ int sh(const char *fmt, ...)
 	return st == -1 ? -1 : WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-void smbclient_cmd(char *buf, size_t n, const struct lab *l, const char *ip, const char *args)
+static void smbclient_cmd(char *buf, size_t n, const struct lab *l, const char *ip,
+			  const char *args)
 {
 	snprintf(buf, n, "smbclient -s /dev/null //lab/apps -I %s -p %u -m SMB3 %s", ip, l->port,
 		 args);
@@ -82,6 +83,31 @@ int smbclient(const struct lab *l, const char *ip, const char *fmt, ...)
 	va_end(ap);
 	smbclient_cmd(cmd, sizeof(cmd), l, ip, args);
 	return sh("%s", cmd);
+}
+
+FILE *smbclient_session(const struct lab *l, const char *ip, const char *args)
+{
+	char cmd[8192];
+
+	smbclient_cmd(cmd, sizeof(cmd), l, ip, args);
+	return popen(cmd, "w");
+}
+
+void smbclient_say(FILE *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfprintf(s, fmt, ap);
+	va_end(ap);
+	fputc('\n', s);
+	fflush(s);
+}
+
+int smbclient_end(FILE *s)
+{
+	smbclient_say(s, "exit");
+	return pclose(s);
 }
 
 char *slurp(const char *path)

@@ -43,13 +43,21 @@ int tracer_wait(struct tracer *t, int timeout_s);
 /* Runs a shell command (printf-style); returns its exit status. */
 int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* The smbclient command for the lab's share apps from ip, hermetic (-s /dev/null: no
- * /etc/samba) and SMB3, followed by args (credentials, -c '...', redirections), into buf. */
-void smbclient_cmd(char *buf, size_t n, const struct lab *l, const char *ip, const char *args);
-
-/* Runs that command, args printf-style; returns its exit status. */
+/* Runs smbclient on the lab's share apps from ip, hermetic (-s /dev/null: no /etc/samba) and
+ * SMB3, followed by args (credentials, -c '...', redirections), printf-style; returns its exit
+ * status. */
 int smbclient(const struct lab *l, const char *ip, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* The same smbclient, interactive: it reads commands from the stream returned (NULL if it
+ * could not start). One connection for as long as the session lasts. */
+FILE *smbclient_session(const struct lab *l, const char *ip, const char *args);
+
+/* Sends the session one command line (printf-style, without the newline) at once. */
+void smbclient_say(FILE *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Ends the session ("exit", then waits for smbclient); returns its pclose status. */
+int smbclient_end(FILE *s);
 
 /* Waits up to tries x 100 ms for a file to contain what. */
 bool file_has(const char *path, const char *what, int tries);

@@ -344,17 +344,15 @@ Test(files, encrypted_sessions, .init = setup_encrypt, .fini = teardown, .timeou
  * (IP and port from smbd's own connection state) and the session's account. */
 Test(files, connect_first_then_trace, .init = setup_plain, .fini = teardown, .timeout = 180)
 {
-	char cmd[512], ss_out[700], *text, *colon;
+	char ss_out[700], *text, *colon;
 	json_object **r, *o;
 	FILE *client;
 	int n, i;
 
-	smbclient_cmd(cmd, sizeof(cmd), &lab, "127.0.0.1",
-		      "-U 'alice%Alice-Pass-1' -W LAB -n WS001 >/dev/null 2>&1");
-	client = popen(cmd, "w");
+	client = smbclient_session(&lab, "127.0.0.1",
+				   "-U 'alice%Alice-Pass-1' -W LAB -n WS001 >/dev/null 2>&1");
 	cr_assert_not_null(client);
-	fprintf(client, "ls\n");
-	fflush(client);
+	smbclient_say(client, "ls");
 	/* wait until the session is up: the established connection to the lab's port */
 	snprintf(ss_out, sizeof(ss_out), "%s/ss.out", test_tmpdir());
 	for (i = 0; i < 100; i++) {
@@ -365,11 +363,9 @@ Test(files, connect_first_then_trace, .init = setup_plain, .fini = teardown, .ti
 	}
 	sleep(1);
 	trace(&tr, ""); /* only now */
-	fprintf(client, "get missing-after-start.txt /dev/null\n");
-	fflush(client);
+	smbclient_say(client, "get missing-after-start.txt /dev/null");
 	sleep(1);
-	fprintf(client, "exit\n");
-	pclose(client);
+	smbclient_end(client);
 	r = stop(&tr, &n);
 
 	cr_assert_eq(count_dataset(r, n, "smbwatch.auth", NULL), 0, "the logon was before");
@@ -427,24 +423,19 @@ Test(files, one_connection_shares_and_sessions, .init = setup_plain, .fini = tea
 static int two_gets_apart(const char *refresh)
 {
 	json_object **r, *a, *b;
-	char cmd[512];
 	FILE *client;
 	int n, ids;
 
 	cr_assert_eq(setenv("SMBWATCH_IDENT_REFRESH_S", refresh, 1), 0);
 	trace(&tr, "");
-	smbclient_cmd(cmd, sizeof(cmd), &lab, "127.0.0.1",
-		      "-U 'alice%Alice-Pass-1' -W LAB -n WS001 >/dev/null 2>&1");
-	client = popen(cmd, "w");
+	client = smbclient_session(&lab, "127.0.0.1",
+				   "-U 'alice%Alice-Pass-1' -W LAB -n WS001 >/dev/null 2>&1");
 	cr_assert_not_null(client);
-	fprintf(client, "get refresh-one.dll /dev/null\n");
-	fflush(client);
+	smbclient_say(client, "get refresh-one.dll /dev/null");
 	sleep(3);
-	fprintf(client, "get refresh-two.dll /dev/null\n");
-	fflush(client);
+	smbclient_say(client, "get refresh-two.dll /dev/null");
 	sleep(1);
-	fprintf(client, "exit\n");
-	pclose(client);
+	smbclient_end(client);
 	r = stop(&tr, &n);
 	a = only(r, n, "smbwatch.file", "file.path", "refresh-one.dll");
 	b = only(r, n, "smbwatch.file", "file.path", "refresh-two.dll");
