@@ -4,6 +4,7 @@
 #ifndef SMBW_HARNESS_H
 #define SMBW_HARNESS_H
 #include <stdbool.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 struct lab {
