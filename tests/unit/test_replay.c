@@ -116,6 +116,40 @@ ParameterizedTest(struct time_case *c, replay, parse_time_impossible)
 		     (unsigned long long)us);
 }
 
+/* The cached parse gives the uncached answers whatever came before: each string after a
+ * warm-up of every other (the cache then holds that one's minute, valid or not). */
+Test(replay, parse_time_cached_agrees)
+{
+	static const char *const in[] = {
+		"2026-11-23T20:52:21Z",         "2026-11-23T20:52:21.347333Z",
+		"2026-11-23T20:52:59.5+01:00",  "2026-11-23T20:52:21.000000+0000",
+		"2026-11-23T20:52:61Z",         "2026-11-23T20:52:21.Z",
+		"2026-11-23T20:52",             "2026-11-23T20:52:",
+		"2026-11-23T20:52:2",           "2026-11-23T20:52:21+99:99",
+		"2026-11-23T20:53:00Z",         "2026-11-23 20:52:21Z",
+		"2026-11-31T20:52:21Z",         "2026-11-31T20:52:22Z",
+		"2026-02-29T00:00:00Z",         "2024-02-29T00:00:00Z",
+		"2026-11-23T20:52:21Zjunk",     "",
+		"2026-11-23T20:5x:21Z",         "1969-12-31T23:59:59Z",
+	};
+	size_t n = sizeof(in) / sizeof(in[0]), i, j;
+
+	for (i = 0; i < n; i++)
+		for (j = 0; j < n; j++) {
+			struct replay_time_cache c = { 0 };
+			uint64_t want = 1, got = 2, warm;
+			int rw = replay_parse_time(in[i], &want);
+			int rg;
+
+			replay_parse_time_cached(&c, in[j], &warm);
+			rg = replay_parse_time_cached(&c, in[i], &got);
+			cr_assert_eq(rg, rw, "\"%s\" after \"%s\": %d, uncached %d", in[i], in[j], rg,
+				     rw);
+			if (!rw)
+				cr_assert_eq(got, want, "\"%s\" after \"%s\"", in[i], in[j]);
+		}
+}
+
 /* --- replay_decode --- */
 
 #define SAMBA_AUTH(ts, status, addr)                                                         \

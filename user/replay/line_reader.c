@@ -28,13 +28,13 @@ void lr_free(struct line_reader *r)
 	r->buf = NULL;
 }
 
-/* The first '\n' or NUL in [p, p + n), or NULL. */
+/* The first '\n' or NUL in [p, p + n), or NULL: one pass, as p[n] is always a NUL (fill()
+ * puts one after what it read). */
 static const char *terminator(const char *p, size_t n)
 {
-	const char *nl = memchr(p, '\n', n);
-	const char *nul = memchr(p, 0, nl ? (size_t)(nl - p) : n);
+	const char *t = strchrnul(p, '\n');
 
-	return nul ? nul : nl;
+	return t < p + n ? t : NULL;
 }
 
 /* Moves what is left to the front and reads more; 0 at the end of the input, -1 on error. */
@@ -61,6 +61,7 @@ static int fill(struct line_reader *r)
 	if (!got)
 		r->eof = true;
 	r->end += (size_t)got;
+	r->buf[r->end] = 0; /* for terminator() */
 	return 0;
 }
 

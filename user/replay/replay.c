@@ -50,23 +50,43 @@ static int64_t days_from_civil(int y, int m, int d)
 	return era * 146097 + doe - 719468;
 }
 
-int replay_parse_time(const char *s, uint64_t *us)
+/* "YYYY-MM-DDTHH:MM" (or a space for the T), a valid date: its first second since the epoch
+ * (as timegm), or -1. */
+static int parse_minute(const char *s, int64_t *t)
 {
-	int y, mo, d, h, mi, sec, usec = 0, scale = 100000, off = 0;
-	const char *p;
-	int64_t t;
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int y, mo, d, h, mi;
+	bool leap;
 
-	if (!s || strnlen(s, 19) < 19 || digits(s, 4, &y) || s[4] != '-' || digits(s + 5, 2, &mo) ||
+	if (strnlen(s, 16) < 16 || digits(s, 4, &y) || s[4] != '-' || digits(s + 5, 2, &mo) ||
 	    s[7] != '-' || digits(s + 8, 2, &d) || (s[10] != 'T' && s[10] != ' ') ||
-	    digits(s + 11, 2, &h) || s[13] != ':' || digits(s + 14, 2, &mi) || s[16] != ':' ||
-	    digits(s + 17, 2, &sec))
+	    digits(s + 11, 2, &h) || s[13] != ':' || digits(s + 14, 2, &mi))
 		return -1;
-	p = s + 19;
+	if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59)
+		return -1;
+	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	if (d > mdays[mo - 1] + (mo == 2 && leap))
+		return -1;
+	*t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60;
+	return 0;
+}
+
+/* ":SS[.fraction][Z|+HH[:]MM|-HH[:]MM]" after the minute: the seconds and microseconds to add
+ * to it, or -1. */
+static int parse_seconds(const char *s, int64_t *sec_off, int *usec)
+{
+	int sec, scale = 100000, off = 0;
+	const char *p;
+
+	*usec = 0;
+	if (s[0] != ':' || digits(s + 1, 2, &sec) || sec > 60)
+		return -1;
+	p = s + 3;
 	if (*p == '.') {
 		if (p[1] < '0' || p[1] > '9')
 			return -1; /* a dot needs digits */
 		for (p++; *p >= '0' && *p <= '9'; p++) {
-			usec += (*p - '0') * scale;
+			*usec += (*p - '0') * scale;
 			scale /= 10;
 		}
 	}
@@ -83,21 +103,40 @@ int replay_parse_time(const char *s, uint64_t *us)
 			return -1;
 		off = (oh * 60 + om) * 60 * (*p == '-' ? -1 : 1);
 		p += p[3] == ':' ? 6 : 5;
-	} else if (*p) {
-		return -1;
 	}
-	if (*p || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || sec > 60)
+	if (*p)
 		return -1;
-	{
-		static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-		bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-
-		if (d > mdays[mo - 1] + (mo == 2 && leap))
-			return -1;
-	}
-	t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec; /* as timegm */
-	*us = (uint64_t)(t - off) * 1000000 + (uint64_t)usec;
+	*sec_off = sec - off;
 	return 0;
+}
+
+int replay_parse_time_cached(struct replay_time_cache *c, const char *s, uint64_t *us)
+{
+	int64_t minute, sec;
+	int usec;
+
+	if (!s)
+		return -1;
+	if (c && c->prefix[0] && !strncmp(s, c->prefix, 16)) {
+		minute = c->minute_s;
+	} else {
+		if (parse_minute(s, &minute))
+			return -1;
+		if (c) {
+			memcpy(c->prefix, s, 16);
+			c->prefix[16] = 0;
+			c->minute_s = minute;
+		}
+	}
+	if (parse_seconds(s + 16, &sec, &usec))
+		return -1;
+	*us = (uint64_t)(minute + sec) * 1000000 + (uint64_t)usec;
+	return 0;
+}
+
+int replay_parse_time(const char *s, uint64_t *us)
+{
+	return replay_parse_time_cached(NULL, s, us);
 }
 
 /* strtoul(s, NULL, base) for the short, all-digit strings records carry ("445",
@@ -206,7 +245,8 @@ static int status_code(struct status_cache *c, const char *name, uint32_t *code)
 /* What the fields say: an event (strings point into f, the client address into ip), a line
  * to pass over, or a malformed record (why in err). */
 static enum replay_kind decode_fields(const struct rec_fields *f, struct det_event *e, char *ip,
-				      size_t ipn, struct status_cache *sc, char *err, size_t n)
+				      size_t ipn, struct status_cache *sc, struct replay_time_cache *tc,
+				      char *err, size_t n)
 {
 	const char *ds = f->dataset;
 
@@ -216,7 +256,7 @@ static enum replay_kind decode_fields(const struct rec_fields *f, struct det_eve
 			return REPLAY_SKIP; /* Authorization, ... */
 		if (!f->has_auth)
 			return bad(err, n, "Samba audit record without \"Authentication\"");
-		if (!f->samba_ts || replay_parse_time(f->samba_ts, &e->ts_us))
+		if (!f->samba_ts || replay_parse_time_cached(tc, f->samba_ts, &e->ts_us))
 			return bad(err, n, "Samba audit record without a valid \"timestamp\"");
 		if (!f->status || status_code(sc, f->status, &e->status))
 			return bad(err, n, "Samba audit record with an unknown \"status\"");
@@ -237,7 +277,7 @@ static enum replay_kind decode_fields(const struct rec_fields *f, struct det_eve
 				   "record (type)");
 	if (strcmp(ds, "smbwatch.auth") && strcmp(ds, "smbwatch.file") && strcmp(ds, "smbwatch.tree"))
 		return REPLAY_SKIP; /* status, stats and finding records */
-	if (!f->ts || replay_parse_time(f->ts, &e->ts_us))
+	if (!f->ts || replay_parse_time_cached(tc, f->ts, &e->ts_us))
 		return bad(err, n, "smbwatch record without a valid \"@timestamp\"");
 	if (!f->code || strncmp(f->code, "0x", 2))
 		return bad(err, n, "smbwatch record without smbwatch.nt_status_code");
@@ -271,7 +311,7 @@ enum replay_kind replay_decode(struct json_object *o, struct det_event *e, char 
 	if (!json_object_is_type(o, json_type_object))
 		return bad(err, n, "not a JSON object");
 	fields_from_jsonc(o, &f);
-	return decode_fields(&f, e, ip, sizeof(ip), NULL, err, n);
+	return decode_fields(&f, e, ip, sizeof(ip), NULL, NULL, err, n);
 }
 
 static const char *const reason_names[REPLAY_NREASONS] = {
@@ -292,6 +332,7 @@ struct replay_decoder {
 	struct json_tokener *tok;
 	struct json_object *o; /* the last line's (json-c path), freed at the next */
 	struct status_cache sc;
+	struct replay_time_cache tc;
 	char ip[64];           /* the last event's client address */
 };
 
@@ -355,7 +396,7 @@ static enum replay_kind decode_jsonc(struct replay_decoder *dec, const char *sta
 	if (!json_object_is_type(dec->o, json_type_object))
 		return bad(err, n, "not a JSON object");
 	fields_from_jsonc(dec->o, &f);
-	return decode_fields(&f, e, dec->ip, sizeof(dec->ip), &dec->sc, err, n);
+	return decode_fields(&f, e, dec->ip, sizeof(dec->ip), &dec->sc, &dec->tc, err, n);
 }
 
 enum replay_kind replay_decode_line(struct replay_decoder *dec, const char *line, size_t len,
@@ -382,7 +423,7 @@ enum replay_kind replay_decode_line(struct replay_decoder *dec, const char *line
 	}
 	if (dec->jf && jf_fields(dec->jf, start, jlen, &f) == JF_OK) {
 		*why = REPLAY_BAD_RECORD;
-		return decode_fields(&f, e, dec->ip, sizeof(dec->ip), &dec->sc, err, n);
+		return decode_fields(&f, e, dec->ip, sizeof(dec->ip), &dec->sc, &dec->tc, err, n);
 	}
 	return decode_jsonc(dec, start, jlen, e, err, n, why);
 }

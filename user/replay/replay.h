@@ -13,6 +13,16 @@ int replay_run(const struct smbw_opts *o);
  * microseconds since the epoch; 0 on success. */
 int replay_parse_time(const char *s, uint64_t *us);
 
+/* The date, hour and minute of the last time parsed (a log's lines share them): the same
+ * answers as replay_parse_time, which re-reads only the seconds and what follows them when the
+ * first 16 characters are the last valid ones. Zeroed: empty. */
+struct replay_time_cache {
+	char prefix[17]; /* "2026-11-23T20:52" */
+	int64_t minute_s; /* that minute, seconds since the epoch */
+};
+
+int replay_parse_time_cached(struct replay_time_cache *c, const char *s, uint64_t *us);
+
 struct json_object;
 
 /* What one parsed line is: an event for the detector, a line to pass over (status records,
