@@ -866,16 +866,20 @@ static void settle(struct detail *x, int i)
 	struct dfile t = x->files[i];
 	int lo = 0, hi = x->nfiles - 1; /* the place, in the table without files[i] */
 
-	memmove(&x->files[i], &x->files[i + 1], (size_t)(x->nfiles - 1 - i) * sizeof(t));
 	while (lo < hi) {
 		int mid = lo + (hi - lo) / 2;
 
-		if (by_count(&x->files[mid], &t) > 0)
+		/* the table without files[i]: its mid-th file */
+		if (by_count(&x->files[mid + (mid >= i)], &t) > 0)
 			hi = mid;
 		else
 			lo = mid + 1;
 	}
-	memmove(&x->files[lo + 1], &x->files[lo], (size_t)(x->nfiles - 1 - lo) * sizeof(t));
+	/* one move, of the files between the old place and the new */
+	if (lo > i)
+		memmove(&x->files[i], &x->files[i + 1], (size_t)(lo - i) * sizeof(t));
+	else if (lo < i)
+		memmove(&x->files[lo + 1], &x->files[lo], (size_t)(i - lo) * sizeof(t));
 	x->files[lo] = t;
 }
 
@@ -892,6 +896,7 @@ static uint32_t add_file(struct detail *x, const struct det_event *e, uint64_t h
 	struct dfile *f;
 	char *str;
 	int i, least = 0, found = -1, same = 0;
+	uint64_t least_count = 0, least_us = 0;
 
 	if (!server)
 		server = "";
@@ -901,17 +906,26 @@ static uint32_t add_file(struct detail *x, const struct det_event *e, uint64_t h
 
 		kh = (kh ^ (unsigned char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c)) * 16777619u;
 	}
+	if (x->nfiles) {
+		least_count = x->files[0].count;
+		least_us = x->files[0].last_us;
+	}
 	for (i = 0; i < x->nfiles; i++) {
 		const struct dfile *g = &x->files[i];
+		bool less;
 
 		if (found < 0 && file_cmp_key(g, kh, server, slen, share, path)) {
 			found = i;
 			continue;
 		}
-		same += g->name_hash == nh && g->last_us >= horizon;
-		if (g->count < x->files[least].count ||
-		    (g->count == x->files[least].count && g->last_us < x->files[least].last_us))
-			least = i;
+		same += (g->name_hash == nh) & (g->last_us >= horizon);
+		/* the least sought (the oldest among equals), without branches: a mispredicted one
+		 * per file cost more than the compares */
+		less = (g->count < least_count) |
+		       ((g->count == least_count) & (g->last_us < least_us));
+		least = less ? i : least;
+		least_count = less ? g->count : least_count;
+		least_us = less ? g->last_us : least_us;
 	}
 	*named = same + 1;
 	if (found >= 0) {
