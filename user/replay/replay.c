@@ -242,6 +242,22 @@ static int status_code(struct status_cache *c, const char *name, uint32_t *code)
 	return 0;
 }
 
+/* An event's dataset: 'a' smbwatch.auth, 'f' smbwatch.file, 't' smbwatch.tree, 0 any other. */
+static char dataset_kind(const char *ds)
+{
+	static const char pre[] = "smbwatch.";
+
+	if (strncmp(ds, pre, sizeof(pre) - 1))
+		return 0;
+	ds += sizeof(pre) - 1;
+	switch (ds[0]) {
+	case 'a': return strcmp(ds + 1, "uth") ? 0 : 'a';
+	case 'f': return strcmp(ds + 1, "ile") ? 0 : 'f';
+	case 't': return strcmp(ds + 1, "ree") ? 0 : 't';
+	}
+	return 0;
+}
+
 /* What the fields say: an event (strings point into f, the client address into ip), a line
  * to pass over, or a malformed record (why in err). */
 static enum replay_kind decode_fields(const struct rec_fields *f, struct det_event *e, char *ip,
@@ -249,6 +265,7 @@ static enum replay_kind decode_fields(const struct rec_fields *f, struct det_eve
 				      char *err, size_t n)
 {
 	const char *ds = f->dataset;
+	char kind;
 
 	memset(e, 0, sizeof(*e));
 	if (f->type) { /* Samba's audit log */
@@ -275,7 +292,8 @@ static enum replay_kind decode_fields(const struct rec_fields *f, struct det_eve
 	if (!ds)
 		return bad(err, n, "neither an smbwatch record (event.dataset) nor a Samba audit "
 				   "record (type)");
-	if (strcmp(ds, "smbwatch.auth") && strcmp(ds, "smbwatch.file") && strcmp(ds, "smbwatch.tree"))
+	kind = dataset_kind(ds);
+	if (!kind)
 		return REPLAY_SKIP; /* status, stats and finding records */
 	if (!f->ts || replay_parse_time_cached(tc, f->ts, &e->ts_us))
 		return bad(err, n, "smbwatch record without a valid \"@timestamp\"");
@@ -290,12 +308,12 @@ static enum replay_kind decode_fields(const struct rec_fields *f, struct det_eve
 		e->port = to_u32(f->port, 10);
 	if (!e->account || !e->ip)
 		return bad(err, n, "smbwatch record without user.name or source.ip");
-	if (!strcmp(ds, "smbwatch.auth")) {
+	if (kind == 'a') {
 		e->kind = DET_LOGON;
 		return REPLAY_EVENT;
 	}
 	e->kind = DET_LOOKUP;
-	e->is_tree = !strcmp(ds, "smbwatch.tree");
+	e->is_tree = kind == 't';
 	e->share = f->share;
 	e->path = f->path;
 	e->unc = f->unc;

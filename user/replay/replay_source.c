@@ -202,11 +202,13 @@ static bool batch_add(struct batch *b, const struct det_event *e)
 {
 	struct det_event *o = &b->ev[b->n];
 	const char **dst[] = EV_STRS(o);
-	size_t need = 0, i;
+	size_t len[sizeof(dst) / sizeof(dst[0])], need = 0, i;
 
 	*o = *e;
-	for (i = 0; i < sizeof(dst) / sizeof(dst[0]); i++)
-		need += *dst[i] ? strlen(*dst[i]) + 1 : 0;
+	for (i = 0; i < sizeof(dst) / sizeof(dst[0]); i++) {
+		len[i] = *dst[i] ? strlen(*dst[i]) + 1 : 0;
+		need += len[i];
+	}
 	if (b->used + need > b->cap) {
 		size_t cap = b->cap ? b->cap : 64 * 1024;
 		char *p;
@@ -220,14 +222,11 @@ static bool batch_add(struct batch *b, const struct det_event *e)
 		b->cap = cap;
 	}
 	for (i = 0; i < sizeof(dst) / sizeof(dst[0]); i++) {
-		size_t len;
-
 		if (!*dst[i])
 			continue;
-		len = strlen(*dst[i]) + 1;
-		memcpy(b->strs + b->used, *dst[i], len);
+		memcpy(b->strs + b->used, *dst[i], len[i]);
 		*dst[i] = (const char *)(uintptr_t)(b->used + 1);
-		b->used += len;
+		b->used += len[i];
 	}
 	b->n++;
 	return true;
