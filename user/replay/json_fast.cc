@@ -19,7 +19,8 @@ using namespace simdjson;
 struct arena {
 	char *buf;
 	size_t cap, used;
-	char port[24];
+	bool port_is_int; /* the line's source.port, when an integer */
+	uint32_t port_int;
 };
 
 #include "replay/json_fast_impl.h"
@@ -51,6 +52,12 @@ enum jf_result jf_fields(struct jf_parser *p, const char *json, size_t len, stru
 		p->a.buf = b;
 		p->a.cap = len + 1;
 	}
+	enum jf_result r;
+
 	p->a.used = 0;
-	return fields(p->p, &p->a, json, len, f);
+	p->a.port_is_int = false;
+	r = fields(p->p, &p->a, json, len, f);
+	f->port_is_int = p->a.port_is_int;
+	f->port_int = p->a.port_int;
+	return r;
 }

@@ -7,6 +7,7 @@
 #define SMBW_JSON_FAST_H
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -23,6 +24,10 @@ struct rec_fields {
 	const char *status, *remote, *account, *domain, *ws; /* Samba: Authentication.* */
 	const char *dataset, *ts, *code;                     /* smbwatch: event.dataset, ... */
 	const char *user, *udomain, *swws, *ip, *port, *share, *path, *unc;
+	/* source.port written as a JSON integer (fast path): its value mod 2^32, what strtoul
+	 * makes of its decimal text; port is then "" */
+	bool port_is_int;
+	uint32_t port_int;
 };
 
 enum jf_result {

@@ -22,30 +22,23 @@ static bool str(struct arena *p, ondemand::value v, const char **out)
 	return true;
 }
 
-/* source.port: json-c gives an integer as its decimal text. */
+/* source.port: an integer kept as a number (json-c gives its decimal text, which replay reads
+ * with strtoul: the same value mod 2^32 for any int64), a string as a string. */
 static bool port(struct arena *p, ondemand::value v, const char **out)
 {
 	ondemand::json_type t;
 	int64_t n;
 
+	p->port_is_int = false; /* the last "port" is the one, as for json-c */
 	if (v.type().get(t))
 		return false;
 	if (t != ondemand::json_type::number)
 		return str(p, v, out);
 	if (v.get_int64().get(n))
 		return false;
-	{ /* its decimal text, as "%lld" writes it */
-		char *e = p->port + sizeof(p->port) - 1, *d = e;
-		uint64_t u = n < 0 ? 0 - (uint64_t)n : (uint64_t)n;
-
-		*d = 0;
-		do
-			*--d = (char)('0' + u % 10);
-		while (u /= 10);
-		if (n < 0)
-			*--d = '-';
-		*out = d;
-	}
+	p->port_is_int = true;
+	p->port_int = (uint32_t)n;
+	*out = "";
 	return true;
 }
 

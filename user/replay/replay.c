@@ -304,8 +304,8 @@ static enum replay_kind decode_fields(const struct rec_fields *f, struct det_eve
 	e->domain = f->udomain;
 	e->workstation = f->swws;
 	e->ip = f->ip;
-	if (f->port)
-		e->port = to_u32(f->port, 10);
+	if (f->port) /* NULL again if a later "source" has none */
+		e->port = f->port_is_int ? f->port_int : to_u32(f->port, 10);
 	if (!e->account || !e->ip)
 		return bad(err, n, "smbwatch record without user.name or source.ip");
 	if (kind == 'a') {
