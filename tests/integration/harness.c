@@ -211,6 +211,23 @@ int tracer_start(struct tracer *t, const char *args, bool wait_started)
 	return -1;
 }
 
+const char *tracer_said(const struct tracer *t)
+{
+	static char said[4096];
+	char ps[600], *out = slurp(t->out), *err = slurp(t->err), *procs;
+
+	snprintf(ps, sizeof(ps), "%s/smbd-processes.txt", test_tmpdir());
+	sh("for p in $(pgrep -x smbd); do echo \"$p $(tr '\\0' '\\n' </proc/$p/environ 2>/dev/null"
+	   " | grep '^LD_LIBRARY_PATH=')\"; done >'%s' 2>&1", ps);
+	procs = slurp(ps);
+	snprintf(said, sizeof(said), "stdout: %.1200s\nstderr: %.1200s\nsmbd processes:\n%.1000s",
+		 out ? out : "(none)", err ? err : "(none)", procs ? procs : "(none)");
+	free(out);
+	free(err);
+	free(procs);
+	return said;
+}
+
 int tracer_wait(struct tracer *t, int timeout_s)
 {
 	int i, st;

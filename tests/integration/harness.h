@@ -38,6 +38,11 @@ void lab_stop(struct lab *l);
 int tracer_start(struct tracer *t, const char *args, bool wait_started);
 /* Sends sig and waits; returns the exit status, or -1. */
 int tracer_stop(struct tracer *t, int sig);
+/* For a failure message: the start of what the tracer wrote on stdout and stderr so far, and
+ * the processes running smbd with their LD_LIBRARY_PATH (which one smbwatch attached to is in
+ * its started record). Valid until the next call. */
+const char *tracer_said(const struct tracer *t);
+
 /* Waits up to timeout_s for the process to exit by itself; the exit status, or -1. */
 int tracer_wait(struct tracer *t, int timeout_s);
 

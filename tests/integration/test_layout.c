@@ -185,7 +185,8 @@ static double wait_status(const char *action, double since)
 	char want[64];
 
 	snprintf(want, sizeof(want), "\"action\":\"%s\"", action);
-	cr_assert(file_has(tr.out, want, 40), "no %s record within 4 s", action);
+	cr_assert(file_has(tr.out, want, 40), "no %s record within 4 s\n%s", action,
+		  tracer_said(&tr));
 	return now_s() - since;
 }
 
@@ -198,7 +199,8 @@ Test(layout, upgrade_is_followed, .init = setup, .fini = teardown, .timeout = 12
 
 	lab_on_copied_libs(libs, sizeof(libs), "--json");
 	alice_lookups(&lab, "apps/before.dll");
-	cr_assert(file_has(tr.out, "before.dll", 50), "no event before the upgrade");
+	cr_assert(file_has(tr.out, "before.dll", 50), "no event before the upgrade\n%s",
+		  tracer_said(&tr));
 
 	/* the upgrade: a new file renamed over the old one (a new inode), as dpkg does */
 	t0 = now_s();
@@ -210,7 +212,7 @@ Test(layout, upgrade_is_followed, .init = setup, .fini = teardown, .timeout = 12
 	cr_assert_eq(sh("%s restart '%s' >/dev/null", smb_lab_bin(), lab.dir), 0);
 	alice_lookups(&lab, "apps/after.dll");
 	cr_assert(file_has(tr.out, "after.dll", 50), "no event from the smbd restarted on the "
-						      "new library");
+						      "new library\n%s", tracer_said(&tr));
 	cr_assert_eq(tracer_stop(&tr, SIGTERM), 0);
 	r = records_read(tr.out, &n);
 	cr_assert_eq(count_opens(r, n, "before.dll"), 1);
@@ -245,7 +247,8 @@ Test(layout, untraceable_upgrade_is_loud, .init = setup, .fini = teardown, .time
 
 	/* what was already running is still traced */
 	alice_lookups(&lab, "apps/still.dll");
-	cr_assert(file_has(tr.out, "still.dll", 50), "the running smbd is no longer traced");
+	cr_assert(file_has(tr.out, "still.dll", 50), "the running smbd is no longer traced\n%s",
+		  tracer_said(&tr));
 	cr_assert_eq(tracer_stop(&tr, SIGTERM), 0);
 	r = records_read(tr.out, &n);
 	un = status_record(r, n, "unsupported");
@@ -287,7 +290,8 @@ Test(layout, library_location_only, .init = setup, .fini = teardown, .timeout = 
 	snprintf(args, sizeof(args), "--json --samba-libdir '%s'", samba_libdir());
 	cr_assert_eq(tracer_start(&tr, args, true), 0, "smbwatch did not start");
 	alice_lookups(&lab, "apps/located.dll");
-	cr_assert(file_has(tr.out, "located.dll", 50), "no event with --samba-libdir alone");
+	cr_assert(file_has(tr.out, "located.dll", 50), "no event with --samba-libdir alone\n%s",
+		  tracer_said(&tr));
 	cr_assert_eq(tracer_stop(&tr, SIGTERM), 0);
 }
 
@@ -305,7 +309,8 @@ Test(layout, smbd_started_later, .init = setup, .fini = teardown, .timeout = 90)
 	cr_assert_eq(tracer_start(&tr, args, true), 0, "smbwatch did not start");
 	cr_assert_eq(lab_start(&lab, ""), 0);
 	alice_lookups(&lab, "apps/later.dll");
-	cr_assert(file_has(tr.out, "later.dll", 50), "no event from an smbd started later");
+	cr_assert(file_has(tr.out, "later.dll", 50), "no event from an smbd started later\n%s",
+		  tracer_said(&tr));
 	cr_assert_eq(tracer_stop(&tr, SIGTERM), 0);
 }
 
@@ -323,7 +328,8 @@ Test(layout, upgrade_is_followed_with_privsep, .init = setup, .fini = teardown, 
 	wait_status("reattached", now_s());
 	cr_assert_eq(sh("%s restart '%s' >/dev/null", smb_lab_bin(), lab.dir), 0);
 	alice_lookups(&lab, "apps/afterz.dll");
-	cr_assert(file_has(tr.out, "afterz.dll", 50), "no event from the restarted smbd under -Z");
+	cr_assert(file_has(tr.out, "afterz.dll", 50), "no event from the restarted smbd under -Z\n%s",
+		  tracer_said(&tr));
 	cr_assert_eq(tracer_stop(&tr, SIGTERM), 0);
 	r = records_read(tr.out, &n);
 	re = status_record(r, n, "reattached");
