@@ -14,7 +14,7 @@
 #include <unistd.h>
 #include "harness.h"
 
-static struct lab lab;
+static struct lab lab, lab2;
 static struct tracer tr;
 
 static void setup(void)
@@ -27,6 +27,7 @@ static void teardown(void)
 	if (tr.pid > 0)
 		tracer_stop(&tr, SIGKILL);
 	lab_stop(&lab);
+	lab_stop(&lab2);
 	unsetenv("SMBWATCH_LAYOUT_OVERRIDE");
 	unsetenv("SMB_LAB_LIBRARY_PATH");
 }
@@ -335,5 +336,41 @@ Test(layout, upgrade_is_followed_with_privsep, .init = setup, .fini = teardown, 
 	re = status_record(r, n, "reattached");
 	cr_assert_not_null(re);
 	cr_assert(strstr(jget(re, "message"), "now also tracing"), "%s", jget(re, "message"));
+	records_free(r, n);
+}
+
+/* Two smbd instances of one file, one on the system's libraries, one on a copy (another
+ * LD_LIBRARY_PATH): smbwatch traces the first one's libraries, and says at the start, on stderr
+ * and in a status record, that the other's are not traced. With one instance it says nothing. */
+Test(layout, other_library_path_is_named, .init = setup, .fini = teardown, .timeout = 120)
+{
+	char libs[600], *err;
+	json_object **r, *o;
+	int n;
+
+	cr_assert_eq(lab_start(&lab, ""), 0);
+	cr_assert_eq(tracer_start(&tr, "--json", true), 0, "smbwatch did not start");
+	cr_assert_eq(tracer_stop(&tr, SIGTERM), 0);
+	r = records_read(tr.out, &n);
+	cr_assert_null(status_record(r, n, "other_smbd"), "one smbd instance: no warning");
+	records_free(r, n);
+
+	snprintf(libs, sizeof(libs), "%s/libs", test_tmpdir());
+	copy_attach_libs(libs);
+	setenv("SMB_LAB_LIBRARY_PATH", libs, 1);
+	cr_assert_eq(lab_start(&lab2, ""), 0);
+	cr_assert_eq(tracer_start(&tr, "--json", true), 0, "smbwatch did not start");
+	cr_assert(file_has(tr.out, "\"other_smbd\"", 30), "no other_smbd record\n%s",
+		  tracer_said(&tr));
+	cr_assert_eq(tracer_stop(&tr, SIGTERM), 0);
+	r = records_read(tr.out, &n);
+	o = status_record(r, n, "other_smbd");
+	cr_assert_not_null(o);
+	cr_assert(strstr(jget(o, "message"), libs), "the other instance's path: %s",
+		  jget(o, "message"));
+	cr_assert(strstr(jget(o, "message"), "NOT traced"), "%s", jget(o, "message"));
+	err = slurp(tr.err);
+	cr_assert(strstr(err, "WARNING: smbd processes of"), "%s", err);
+	free(err);
 	records_free(r, n);
 }

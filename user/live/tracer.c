@@ -377,6 +377,28 @@ static void note(struct consumer *c, const char *action, const struct status_not
 		fprintf(stderr, "smbwatch: %s\n", n->message);
 }
 
+/* Another smbd of the same file runs with another LD_LIBRARY_PATH: the libraries it loads may
+ * not be the ones traced, so say so once, at the start. */
+static void other_smbd_note(struct consumer *c, const struct samba_build *b)
+{
+	struct status_note n = { 0 };
+	char msg[PATH_MAX + 1600];
+
+	if (!b->other_pid)
+		return;
+	snprintf(msg, sizeof(msg),
+		 "WARNING: smbd processes of %s run with different LD_LIBRARY_PATHs: traced, the "
+		 "libraries found with %s%s%s; smbd pid %d runs with %s, and the libraries it loads "
+		 "from there are NOT traced (give --smbd-library-path to a second smbwatch for them)",
+		 b->smbd, b->library_path[0] ? b->library_path : "none",
+		 b->library_path_from[0] ? ", from " : "", b->library_path_from, b->other_pid,
+		 b->other_library_path);
+	n.message = msg;
+	n.samba_version = b->version;
+	n.build_id = b->build_id;
+	note(c, "other_smbd", &n);
+}
+
 /* A note from the monitor (an upgrade followed, or not) to the outputs. */
 static void handle_mon_note(struct consumer *c, const struct mon_note *mn)
 {
@@ -590,6 +612,7 @@ static int consume(struct consumer *c, const struct monitor *m, int rb_fd, size_
 	install_signals();
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	status(c, "started", NULL); /* to stdout with --json, and to -o FILE, if any */
+	other_smbd_note(c, &m->pf.build);
 	if (v) {
 		view_started = true;
 		if (v->started && v->started(v->arg, &c->ctx))

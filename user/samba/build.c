@@ -147,12 +147,24 @@ static int libdir_libs(struct samba_build *b, const char *dir, char *err, size_t
 	return 0;
 }
 
-/* The LD_LIBRARY_PATH of a running process whose executable is exe; 0 when found (pid set). */
-static int running_library_path(const char *exe, char *out, size_t n, pid_t *pid)
+/* The LD_LIBRARY_PATH in a process's environment (env[0..k), NUL-separated), "" for none. */
+static void env_library_path(const char *env, size_t k, char *out, size_t n)
+{
+	out[0] = 0;
+	for (size_t off = 0; off < k; off += strlen(env + off) + 1)
+		if (!strncmp(env + off, "LD_LIBRARY_PATH=", 16))
+			snprintf(out, n, "%s", env + off + 16);
+}
+
+/* The LD_LIBRARY_PATH of the first running process whose executable is exe; 0 when found (pid
+ * set). A later one with another LD_LIBRARY_PATH goes in b's other_pid and
+ * other_library_path. */
+static int running_library_path(struct samba_build *b, const char *exe, char *out, size_t n,
+				pid_t *pid)
 {
 	DIR *d = opendir("/proc");
 	struct dirent *de;
-	char want[PATH_MAX], link[300], got[PATH_MAX];
+	char want[PATH_MAX], link[300], got[PATH_MAX], lp[1024];
 	int ret = -1;
 
 	out[0] = 0;
@@ -161,7 +173,7 @@ static int running_library_path(const char *exe, char *out, size_t n, pid_t *pid
 			closedir(d);
 		return -1;
 	}
-	while (ret && (de = readdir(d))) {
+	while (!b->other_pid && (de = readdir(d))) {
 		char env[65536];
 		ssize_t len;
 		FILE *f;
@@ -183,11 +195,16 @@ static int running_library_path(const char *exe, char *out, size_t n, pid_t *pid
 		k = fread(env, 1, sizeof(env) - 1, f);
 		fclose(f);
 		env[k] = 0;
-		*pid = (pid_t)atoi(de->d_name);
-		ret = 0; /* a running smbd: its LD_LIBRARY_PATH, maybe none */
-		for (size_t off = 0; off < k; off += strlen(env + off) + 1)
-			if (!strncmp(env + off, "LD_LIBRARY_PATH=", 16))
-				snprintf(out, n, "%s", env + off + 16);
+		env_library_path(env, k, lp, sizeof(lp));
+		if (ret) { /* the first: the one traced */
+			*pid = (pid_t)atoi(de->d_name);
+			snprintf(out, n, "%s", lp);
+			ret = 0;
+		} else if (strcmp(lp, out)) {
+			b->other_pid = atoi(de->d_name);
+			snprintf(b->other_library_path, sizeof(b->other_library_path), "%s",
+				 lp[0] ? lp : "(none)");
+		}
 	}
 	closedir(d);
 	return ret;
@@ -290,8 +307,8 @@ int samba_build_discover(struct samba_build *b, const struct samba_where *w, cha
 			snprintf(b->library_path, sizeof(b->library_path), "%s", w->library_path);
 			snprintf(b->library_path_from, sizeof(b->library_path_from),
 				 "--smbd-library-path");
-		} else if (!running_library_path(b->smbd, b->library_path, sizeof(b->library_path),
-						  &pid) &&
+		} else if (!running_library_path(b, b->smbd, b->library_path,
+						  sizeof(b->library_path), &pid) &&
 			   b->library_path[0]) {
 			snprintf(b->library_path_from, sizeof(b->library_path_from),
 				 "smbd pid %d", (int)pid);

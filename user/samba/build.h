@@ -26,6 +26,10 @@ struct samba_build {
 	char smbd[PATH_MAX];          /* "" with --samba-libdir */
 	char library_path[1024];      /* the LD_LIBRARY_PATH used, "" for none */
 	char library_path_from[64];   /* "--smbd-library-path", "smbd pid 1234", "" */
+	/* another running smbd of the same file with another LD_LIBRARY_PATH (0: none): its
+	 * libraries may not be the ones traced */
+	int other_pid;
+	char other_library_path[256];
 	char libdir[PATH_MAX];        /* directory of the logon library (for messages) */
 	struct samba_lib *libs;       /* smbd's libraries, in load order */
 	size_t nlibs;
