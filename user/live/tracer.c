@@ -382,7 +382,7 @@ static void note(struct consumer *c, const char *action, const struct status_not
 static void other_smbd_note(struct consumer *c, const struct samba_build *b)
 {
 	struct status_note n = { 0 };
-	char msg[PATH_MAX + 1600];
+	char msg[PATH_MAX + 2600];
 
 	if (!b->other_pid)
 		return;

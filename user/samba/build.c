@@ -147,13 +147,47 @@ static int libdir_libs(struct samba_build *b, const char *dir, char *err, size_t
 	return 0;
 }
 
-/* The LD_LIBRARY_PATH in a process's environment (env[0..k), NUL-separated), "" for none. */
-static void env_library_path(const char *env, size_t k, char *out, size_t n)
+/* The LD_LIBRARY_PATH in a process's environment (env[0..k), NUL-separated), "" for none;
+ * -1 when the environment holds no NAME=value at all: Samba's helpers that retitle
+ * themselves ("smbd: notifyd") overwrite theirs, so it says nothing. */
+static int env_library_path(const char *env, size_t k, char *out, size_t n)
 {
+	bool any = false;
+
 	out[0] = 0;
-	for (size_t off = 0; off < k; off += strlen(env + off) + 1)
+	for (size_t off = 0; off < k; off += strlen(env + off) + 1) {
+		any |= strchr(env + off, '=') != NULL;
 		if (!strncmp(env + off, "LD_LIBRARY_PATH=", 16))
 			snprintf(out, n, "%s", env + off + 16);
+	}
+	return any ? 0 : -1;
+}
+
+/* Whether pid's parent runs exe too: then it has its parent's environment, or a retitled
+ * copy of it. */
+static bool parent_runs(const char *pid, const char *exe)
+{
+	char path[300], buf[512], got[PATH_MAX];
+	const char *rp;
+	ssize_t len;
+	FILE *f;
+	int ppid = 0;
+
+	snprintf(path, sizeof(path), "/proc/%s/stat", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	if (fgets(buf, sizeof(buf), f) && (rp = strrchr(buf, ')')))
+		sscanf(rp + 1, " %*c %d", &ppid);
+	fclose(f);
+	if (ppid <= 1)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/exe", ppid);
+	len = readlink(path, got, sizeof(got) - 1);
+	if (len <= 0)
+		return false;
+	got[len] = 0;
+	return !strcmp(got, exe);
 }
 
 /* The LD_LIBRARY_PATH of the first running process whose executable is exe; 0 when found (pid
@@ -195,7 +229,8 @@ static int running_library_path(struct samba_build *b, const char *exe, char *ou
 		k = fread(env, 1, sizeof(env) - 1, f);
 		fclose(f);
 		env[k] = 0;
-		env_library_path(env, k, lp, sizeof(lp));
+		if (env_library_path(env, k, lp, sizeof(lp)) || parent_runs(de->d_name, want))
+			continue; /* an environment that says nothing, or its parent's */
 		if (ret) { /* the first: the one traced */
 			*pid = (pid_t)atoi(de->d_name);
 			snprintf(out, n, "%s", lp);

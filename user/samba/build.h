@@ -29,7 +29,7 @@ struct samba_build {
 	/* another running smbd of the same file with another LD_LIBRARY_PATH (0: none): its
 	 * libraries may not be the ones traced */
 	int other_pid;
-	char other_library_path[256];
+	char other_library_path[1024];
 	char libdir[PATH_MAX];        /* directory of the logon library (for messages) */
 	struct samba_lib *libs;       /* smbd's libraries, in load order */
 	size_t nlibs;
