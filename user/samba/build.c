@@ -190,12 +190,14 @@ static bool parent_runs(const char *pid, const char *exe)
 	return !strcmp(got, exe);
 }
 
-/* The LD_LIBRARY_PATH of the first running process whose executable is exe; 0 when found (pid
- * set). A later one with another LD_LIBRARY_PATH goes in b's other_pid and
+/* Into b->library_path, the LD_LIBRARY_PATH of the first running main process of b->smbd; 0
+ * when found (pid set). A later one with another LD_LIBRARY_PATH goes in b's other_pid and
  * other_library_path. */
-static int running_library_path(struct samba_build *b, const char *exe, char *out, size_t n,
-				pid_t *pid)
+static int running_library_path(struct samba_build *b, pid_t *pid)
 {
+	char *out = b->library_path;
+	const size_t n = sizeof(b->library_path);
+	const char *exe = b->smbd;
 	DIR *d = opendir("/proc");
 	struct dirent *de;
 	char want[PATH_MAX], link[300], got[PATH_MAX], lp[1024];
@@ -342,9 +344,7 @@ int samba_build_discover(struct samba_build *b, const struct samba_where *w, cha
 			snprintf(b->library_path, sizeof(b->library_path), "%s", w->library_path);
 			snprintf(b->library_path_from, sizeof(b->library_path_from),
 				 "--smbd-library-path");
-		} else if (!running_library_path(b, b->smbd, b->library_path,
-						  sizeof(b->library_path), &pid) &&
-			   b->library_path[0]) {
+		} else if (!running_library_path(b, &pid) && b->library_path[0]) {
 			snprintf(b->library_path_from, sizeof(b->library_path_from),
 				 "smbd pid %d", (int)pid);
 		}
