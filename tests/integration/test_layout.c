@@ -161,14 +161,14 @@ static void copy_attach_libs(const char *dir)
 		     0);
 }
 
-/* A lab whose smbd loads the attach libraries from a copy in libs (a directory this returns),
- * and smbwatch tracing it. */
-static void lab_on_copied_libs(char *libs, size_t n, const char *args)
+/* A lab l whose smbd loads the attach libraries from a copy in libs (a directory this
+ * returns), and smbwatch tracing. */
+static void lab_on_copied_libs(struct lab *l, char *libs, size_t n, const char *args)
 {
 	snprintf(libs, n, "%s/libs", test_tmpdir());
 	copy_attach_libs(libs);
 	setenv("SMB_LAB_LIBRARY_PATH", libs, 1);
-	cr_assert_eq(lab_start(&lab, ""), 0);
+	cr_assert_eq(lab_start(l, ""), 0);
 	cr_assert_eq(tracer_start(&tr, args, true), 0, "smbwatch did not start");
 }
 
@@ -198,7 +198,7 @@ Test(layout, upgrade_is_followed, .init = setup, .fini = teardown, .timeout = 12
 	double t0, took;
 	int n;
 
-	lab_on_copied_libs(libs, sizeof(libs), "--json");
+	lab_on_copied_libs(&lab, libs, sizeof(libs), "--json");
 	alice_lookups(&lab, "apps/before.dll");
 	cr_assert(file_has(tr.out, "before.dll", 50), "no event before the upgrade\n%s",
 		  tracer_said(&tr));
@@ -236,7 +236,7 @@ Test(layout, untraceable_upgrade_is_loud, .init = setup, .fini = teardown, .time
 	double t0, took;
 	int n;
 
-	lab_on_copied_libs(libs, sizeof(libs), "--json");
+	lab_on_copied_libs(&lab, libs, sizeof(libs), "--json");
 
 	/* the new "build" no longer exports the SMB2 functions */
 	t0 = now_s();
@@ -324,7 +324,7 @@ Test(layout, upgrade_is_followed_with_privsep, .init = setup, .fini = teardown, 
 
 	cr_assert_eq(sh("id smbwtest >/dev/null 2>&1 || useradd --system --no-create-home "
 			"--shell /usr/sbin/nologin smbwtest"), 0);
-	lab_on_copied_libs(libs, sizeof(libs), "--json -Z smbwtest");
+	lab_on_copied_libs(&lab, libs, sizeof(libs), "--json -Z smbwtest");
 	upgrade_libsmbd(libs);
 	wait_status("reattached", now_s());
 	cr_assert_eq(sh("%s restart '%s' >/dev/null", smb_lab_bin(), lab.dir), 0);
@@ -355,11 +355,7 @@ Test(layout, other_library_path_is_named, .init = setup, .fini = teardown, .time
 	cr_assert_null(status_record(r, n, "other_smbd"), "one smbd instance: no warning");
 	records_free(r, n);
 
-	snprintf(libs, sizeof(libs), "%s/libs", test_tmpdir());
-	copy_attach_libs(libs);
-	setenv("SMB_LAB_LIBRARY_PATH", libs, 1);
-	cr_assert_eq(lab_start(&lab2, ""), 0);
-	cr_assert_eq(tracer_start(&tr, "--json", true), 0, "smbwatch did not start");
+	lab_on_copied_libs(&lab2, libs, sizeof(libs), "--json");
 	cr_assert(file_has(tr.out, "\"other_smbd\"", 30), "no other_smbd record\n%s",
 		  tracer_said(&tr));
 	cr_assert_eq(tracer_stop(&tr, SIGTERM), 0);
