@@ -166,6 +166,11 @@ Test(replay, parse_time_cached_agrees)
 	"{\"@timestamp\":\"" ts "\",\"event\":{\"kind\":\"event\",\"dataset\":\"" ds "\","    \
 	"\"module\":\"smbwatch\",\"action\":\"" action "\",\"outcome\":\"failure\"},"
 
+/* An otherwise complete smbwatch record of dataset ds. */
+#define SW_DATASET(ds)                                                                       \
+	SW_HEAD("2026-11-23T21:08:42.536558Z", ds, "open")                                     \
+	SW_WHO("127.0.0.1", "1") "\"smbwatch\":{\"nt_status_code\":\"0xc0000034\"}}"
+
 #define SW_WHO(ip, port)                                                                     \
 	"\"user\":{\"name\":\"SMSCliToknAcct&\",\"domain\":\"CORP\"},"                         \
 	"\"source\":{\"ip\":\"" ip "\",\"port\":" port "},"                                     \
@@ -272,22 +277,10 @@ ParameterizedTestParameters(replay, decode)
 		  "\"source\":{\"ip\":\"198.18.0.5\"},\"smbwatch\":{\"nt_status_code\":\"0xc000006a\"}}",
 		  .want = REPLAY_SKIP },
 		/* datasets that only look like an event's: passed over */
-		{ "dataset_prefix_only",
-		  SW_HEAD("2026-11-23T21:08:42.536558Z", "smbwatch.", "open") SW_WHO("127.0.0.1", "1")
-		  "\"smbwatch\":{\"nt_status_code\":\"0xc0000034\"}}",
-		  .want = REPLAY_SKIP },
-		{ "dataset_file_longer",
-		  SW_HEAD("2026-11-23T21:08:42.536558Z", "smbwatch.files", "open")
-		  SW_WHO("127.0.0.1", "1") "\"smbwatch\":{\"nt_status_code\":\"0xc0000034\"}}",
-		  .want = REPLAY_SKIP },
-		{ "dataset_auth_shorter",
-		  SW_HEAD("2026-11-23T21:08:42.536558Z", "smbwatch.aut", "open")
-		  SW_WHO("127.0.0.1", "1") "\"smbwatch\":{\"nt_status_code\":\"0xc0000034\"}}",
-		  .want = REPLAY_SKIP },
-		{ "dataset_other_module",
-		  SW_HEAD("2026-11-23T21:08:42.536558Z", "smbwatchXtree", "open")
-		  SW_WHO("127.0.0.1", "1") "\"smbwatch\":{\"nt_status_code\":\"0xc0000034\"}}",
-		  .want = REPLAY_SKIP },
+		{ "dataset_prefix_only", SW_DATASET("smbwatch."), .want = REPLAY_SKIP },
+		{ "dataset_file_longer", SW_DATASET("smbwatch.files"), .want = REPLAY_SKIP },
+		{ "dataset_auth_shorter", SW_DATASET("smbwatch.aut"), .want = REPLAY_SKIP },
+		{ "dataset_other_module", SW_DATASET("smbwatchXtree"), .want = REPLAY_SKIP },
 		/* malformed */
 		{ "samba_no_timestamp",
 		  "{\"type\":\"Authentication\",\"Authentication\":{"
