@@ -38,6 +38,7 @@ struct status_count {
 /* A file a client did not find: one allocation holds "server\0share\0path\0". */
 struct dfile {
 	char *server, *share, *path;
+	size_t size; /* of that allocation: an evicted file's is reused when the new one fits */
 	uint64_t count, last_us;
 	uint32_t key_hash;  /* of (server, share, path), case-folded */
 	uint32_t name_hash; /* of the last component, case-folded: PATH-search grouping */
@@ -889,7 +890,7 @@ static void settle(struct detail *x, int i)
 static uint32_t add_file(struct detail *x, const struct det_event *e, uint64_t horizon,
 			 int *named)
 {
-	size_t slen = 0, shlen, plen;
+	size_t slen = 0, shlen, plen, need;
 	const char *server = unc_server(e->unc, &slen);
 	const char *share = e->share ? e->share : "", *path = e->path ? e->path : "";
 	uint32_t kh, nh;
@@ -938,26 +939,35 @@ static uint32_t add_file(struct detail *x, const struct det_event *e, uint64_t h
 	plen = strnlen(path, DET_PATH - 1);
 	if (slen > DET_STR - 1)
 		slen = DET_STR - 1;
-	str = malloc(slen + shlen + plen + 3);
-	if (!str)
-		return 0;
-	if (x->nfiles < x->fcap) {
-		f = &x->files[x->nfiles++];
-	} else if (x->fcap < DET_MAX_FILES) {
-		int cap = x->fcap ? x->fcap * 2 : 4;
-		struct dfile *nf = realloc(x->files, (size_t)cap * sizeof(*nf));
-
-		if (!nf) {
-			free(str);
-			return 0;
-		}
-		x->files = nf;
-		x->fcap = cap;
-		f = &x->files[x->nfiles++];
-	} else { /* evict the least looked-for */
+	need = slen + shlen + plen + 3;
+	if (x->nfiles == DET_MAX_FILES && x->files[least].size >= need) {
+		/* the least looked-for makes room, in its own allocation */
 		f = &x->files[least];
 		*named -= f->name_hash == nh && f->last_us >= horizon;
-		free(f->server);
+		str = f->server;
+		need = f->size;
+	} else {
+		str = malloc(need);
+		if (!str)
+			return 0;
+		if (x->nfiles < x->fcap) {
+			f = &x->files[x->nfiles++];
+		} else if (x->fcap < DET_MAX_FILES) {
+			int cap = x->fcap ? x->fcap * 2 : 4;
+			struct dfile *nf = realloc(x->files, (size_t)cap * sizeof(*nf));
+
+			if (!nf) {
+				free(str);
+				return 0;
+			}
+			x->files = nf;
+			x->fcap = cap;
+			f = &x->files[x->nfiles++];
+		} else { /* evict the least looked-for */
+			f = &x->files[least];
+			*named -= f->name_hash == nh && f->last_us >= horizon;
+			free(f->server);
+		}
 	}
 	memcpy(str, server, slen);
 	str[slen] = 0;
@@ -966,6 +976,7 @@ static uint32_t add_file(struct detail *x, const struct det_event *e, uint64_t h
 	memcpy(str + slen + shlen + 2, path, plen);
 	str[slen + shlen + 2 + plen] = 0;
 	f->server = str;
+	f->size = need;
 	f->share = str + slen + 1;
 	f->path = str + slen + shlen + 2;
 	f->count = 1;

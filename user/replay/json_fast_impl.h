@@ -1,25 +1,42 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* The body of json_fast.cc, included once per simdjson kernel (inside a namespace where
  * `ondemand` names that kernel's On-Demand API): the fields replay reads, from one line. */
-/* A string member: true with *out set (NULL for null), false for any other type or error. */
+/* Copies n bytes of a string's text into the arena, NUL-terminated, and points *out at it. */
+static bool keep(struct arena *p, const char *s, size_t n, const char **out)
+{
+	if (p->used + n + 1 > p->cap)
+		return false;
+	memcpy(p->buf + p->used, s, n);
+	p->buf[p->used + n] = 0;
+	*out = p->buf + p->used;
+	p->used += n + 1;
+	return true;
+}
+
+/* A string member: true with *out set (NULL for null), false for any other type or error.
+ * A string with no backslash is its raw text (stage 1 checked its UTF-8 and that it has no
+ * control characters), copied once; only one with escapes is unescaped by simdjson. */
 static bool str(struct arena *p, ondemand::value v, const char **out)
 {
-	std::string_view sv;
-	error_code e = v.get_string().get(sv);
+	std::string_view raw = v.raw_json_token(), sv;
+	error_code e;
 
+	if (!raw.empty() && raw[0] == '"') {
+		size_t n = raw.size();
+
+		while (n > 1 && raw[n - 1] != '"') /* the whitespace after the token */
+			n--;
+		if (n >= 2 && !memchr(raw.data() + 1, '\\', n - 2))
+			return keep(p, raw.data() + 1, n - 2, out);
+	}
+	e = v.get_string().get(sv);
 	if (e == INCORRECT_TYPE) { /* the value is left as it was: null is the other answer */
 		bool null;
 
 		*out = nullptr;
 		return !v.is_null().get(null) && null;
 	}
-	if (e || p->used + sv.size() + 1 > p->cap)
-		return false;
-	memcpy(p->buf + p->used, sv.data(), sv.size());
-	p->buf[p->used + sv.size()] = 0;
-	*out = p->buf + p->used;
-	p->used += sv.size() + 1;
-	return true;
+	return !e && keep(p, sv.data(), sv.size(), out);
 }
 
 /* source.port: an integer kept as a number (json-c gives its decimal text, which replay reads
