@@ -539,6 +539,9 @@ static void replay_merge(struct input *in, size_t n, struct detector *d)
 	free(h);
 }
 
+/* standard output's buffer while replaying (glibc takes the size only with a buffer) */
+static char stdout_buf[1 << 20];
+
 int replay_run(const struct smbw_opts *o)
 {
 	struct smbw_ctx ctx;
@@ -551,6 +554,8 @@ int replay_run(const struct smbw_opts *o)
 	struct input *in = NULL;
 	int i, nin = 0, ret = 0;
 	unsigned workers;
+	bool all_files = true;
+	struct stat sb;
 
 	smbw_ctx_init(&ctx);
 	output_init(&out, o->json, &ctx);
@@ -599,7 +604,13 @@ int replay_run(const struct smbw_opts *o)
 			continue;
 		}
 		nin++;
+		all_files &= !fstat(fd, &sb) && S_ISREG(sb.st_mode);
 	}
+	/* logs already written: their findings in large blocks (stdio's default, 4 KiB, is about
+	 * one write(2) per finding). A stream (a FIFO, standard input) or a terminal keeps the
+	 * default, so that findings are not held back while its input waits. */
+	if (all_files && !isatty(STDOUT_FILENO))
+		setvbuf(stdout, stdout_buf, _IOFBF, sizeof(stdout_buf));
 	replay_merge(in, nin, d);
 	for (i = 0; i < nin; i++)
 		ret |= replay_source_close(in[i].src, &st);
