@@ -374,6 +374,45 @@ Test(detect, burst_gives_one_record_then_timed_updates)
 	cr_assert_eq(count("finding_updated"), 2);
 }
 
+/* A finding's files: the most sought first, then in strcmp's order of their paths, bytes
+ * unsigned (UTF-8 after ASCII), a prefix before what extends it, paths alike in their first 8
+ * bytes by the rest. Fed in an order unlike that one. */
+Test(detect, files_most_sought_then_by_path)
+{
+	static const struct {
+		const char *path;
+		int times;
+	} fed[] = {
+		{ "zz.dll", 1 },	      { "common/lib_b.dll", 1 }, { "\xc3\xa9t\xc3\xa9.dll", 1 },
+		{ "common/lib_a.dll", 1 }, { "a", 1 },		 { "common/lib", 1 },
+		{ "big.dll", 3 },	      { "a/b", 1 },		 { "common/lib_a.dl", 1 },
+		{ "mid.dll", 2 },	      { "Zed.dll", 1 },
+	};
+	static const char *const want[] = { "big.dll",	       "mid.dll",	  "Zed.dll",
+					     "a",	       "a/b",		  "common/lib",
+					     "common/lib_a.dl", "common/lib_a.dll", "common/lib_b.dll",
+					     "zz.dll",	       "\xc3\xa9t\xc3\xa9.dll" };
+	const struct rec *r;
+	uint64_t t = T0;
+	size_t i;
+	int k;
+
+	cfg.lookup_threshold = 15; /* the 14 lookups fed, then one more opens the finding */
+	start();
+	for (i = 0; i < sizeof(fed) / sizeof(fed[0]); i++)
+		for (k = 0; k < fed[i].times; k++)
+			lookup(t += 1000, "apps", fed[i].path);
+	cr_assert_eq(nrecs, 0);
+	lookup(t += 1000, "apps", "big.dll");
+	cr_assert_eq(nrecs, 1);
+	r = last();
+	cr_assert_not_null(r);
+	cr_assert_eq(r->f.nfiles, (int)(sizeof(want) / sizeof(want[0])));
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		cr_assert_str_eq(r->f.files[i].path, want[i], "file %zu: %s, want %s", i,
+				 r->f.files[i].path, want[i]);
+}
+
 /* Quiet counts (nothing new) give no update, whatever the time. */
 Test(detect, no_update_without_new_events)
 {
