@@ -35,14 +35,19 @@ struct status_count {
 	uint32_t status, count;
 };
 
-/* A file a client did not find: one allocation holds "server\0share\0path\0". */
+/* A file a client did not find: what each event's pass over a finding's files reads (24
+ * bytes a file, apart from the rest so that the pass touches only these)... */
+struct dfile_hot {
+	uint64_t count, last_us;
+	uint32_t key_hash;  /* of (server, share, path), case-folded */
+	uint32_t name_hash; /* of the last component, case-folded: PATH-search grouping */
+};
+
+/* ...and its names: one allocation holds "server\0share\0path\0". */
 struct dfile {
 	char *server, *share, *path;
 	size_t size; /* of that allocation: an evicted file's is reused when the new one fits */
 	uint64_t path_head; /* path's first 8 bytes, big-endian (NUL-padded): strcmp's order */
-	uint64_t count, last_us;
-	uint32_t key_hash;  /* of (server, share, path), case-folded */
-	uint32_t name_hash; /* of the last component, case-folded: PATH-search grouping */
 };
 
 struct missing_share {
@@ -62,6 +67,7 @@ struct detail {
 	uint8_t n_logon_st, n_lookup_st, nmissing;
 	char *domain, *workstation, *server;
 	struct status_count logon_st[DET_MAX_STATUSES], lookup_st[DET_MAX_STATUSES];
+	struct dfile_hot *fh; /* [nfiles] of fcap, side by side with files */
 	struct dfile *files;
 	int nfiles, fcap;
 	struct missing_share *missing; /* [nmissing], up to DET_MAX_SHARES */
@@ -252,6 +258,7 @@ static void detail_free(struct detail *x)
 	for (i = 0; i < x->nmissing; i++)
 		free(x->missing[i].unc);
 	free(x->missing);
+	free(x->fh);
 	free(x->files);
 	free(x->win);
 	free(x->domain);
@@ -846,10 +853,11 @@ static const char *unc_server(const char *unc, size_t *len)
 	return unc + 2;
 }
 
-static int file_cmp_key(const struct dfile *x, uint32_t kh, const char *server, size_t slen,
-			const char *share, const char *path)
+/* Whether the file is (server, share, path), its key hash compared first. */
+static int file_cmp_key(const struct dfile_hot *h, const struct dfile *x, uint32_t kh,
+			const char *server, size_t slen, const char *share, const char *path)
 {
-	return x->key_hash == kh && strlen(x->server) == slen &&
+	return h->key_hash == kh && strlen(x->server) == slen &&
 	       !strncasecmp(x->server, server, slen) && !strcasecmp(x->share, share) &&
 	       !strcasecmp(x->path, path);
 }
@@ -868,10 +876,11 @@ static uint64_t str_head(const char *s)
 
 /* Files sorted by how often they were sought, most first, then by path (its first 8 bytes
  * decide most comparisons). */
-static int by_count(const struct dfile *x, const struct dfile *y)
+static int by_count(const struct dfile_hot *xh, const struct dfile *x,
+		    const struct dfile_hot *yh, const struct dfile *y)
 {
-	if (x->count != y->count)
-		return x->count < y->count ? 1 : -1;
+	if (xh->count != yh->count)
+		return xh->count < yh->count ? 1 : -1;
 	if (x->path_head != y->path_head)
 		return x->path_head < y->path_head ? -1 : 1;
 	return strcmp(x->path, y->path);
@@ -882,23 +891,28 @@ static int by_count(const struct dfile *x, const struct dfile *y)
  * file finds its place among its equals. */
 static void settle(struct detail *x, int i)
 {
+	struct dfile_hot th = x->fh[i];
 	struct dfile t = x->files[i];
 	int lo = 0, hi = x->nfiles - 1; /* the place, in the table without files[i] */
 
 	while (lo < hi) {
-		int mid = lo + (hi - lo) / 2;
+		int mid = lo + (hi - lo) / 2, at = mid + (mid >= i);
 
 		/* the table without files[i]: its mid-th file */
-		if (by_count(&x->files[mid + (mid >= i)], &t) > 0)
+		if (by_count(&x->fh[at], &x->files[at], &th, &t) > 0)
 			hi = mid;
 		else
 			lo = mid + 1;
 	}
 	/* one move, of the files between the old place and the new */
-	if (lo > i)
+	if (lo > i) {
+		memmove(&x->fh[i], &x->fh[i + 1], (size_t)(lo - i) * sizeof(th));
 		memmove(&x->files[i], &x->files[i + 1], (size_t)(lo - i) * sizeof(t));
-	else if (lo < i)
+	} else if (lo < i) {
+		memmove(&x->fh[lo + 1], &x->fh[lo], (size_t)(i - lo) * sizeof(th));
 		memmove(&x->files[lo + 1], &x->files[lo], (size_t)(i - lo) * sizeof(t));
+	}
+	x->fh[lo] = th;
 	x->files[lo] = t;
 }
 
@@ -912,6 +926,7 @@ static uint32_t add_file(struct detail *x, const struct det_event *e, uint64_t h
 	const char *server = unc_server(e->unc, &slen);
 	const char *share = e->share ? e->share : "", *path = e->path ? e->path : "";
 	uint32_t kh, nh;
+	struct dfile_hot *fh;
 	struct dfile *f;
 	char *str;
 	int i, least = 0, found = -1, same = 0;
@@ -926,14 +941,14 @@ static uint32_t add_file(struct detail *x, const struct det_event *e, uint64_t h
 		kh = (kh ^ (unsigned char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c)) * 16777619u;
 	}
 	if (x->nfiles) {
-		least_count = x->files[0].count;
-		least_us = x->files[0].last_us;
+		least_count = x->fh[0].count;
+		least_us = x->fh[0].last_us;
 	}
 	for (i = 0; i < x->nfiles; i++) {
-		const struct dfile *g = &x->files[i];
+		const struct dfile_hot *g = &x->fh[i];
 		bool less;
 
-		if (found < 0 && file_cmp_key(g, kh, server, slen, share, path)) {
+		if (found < 0 && file_cmp_key(g, &x->files[i], kh, server, slen, share, path)) {
 			found = i;
 			continue;
 		}
@@ -948,8 +963,8 @@ static uint32_t add_file(struct detail *x, const struct det_event *e, uint64_t h
 	}
 	*named = same + 1;
 	if (found >= 0) {
-		x->files[found].count++;
-		x->files[found].last_us = e->ts_us;
+		x->fh[found].count++;
+		x->fh[found].last_us = e->ts_us;
 		settle(x, found);
 		return nh;
 	}
@@ -960,33 +975,38 @@ static uint32_t add_file(struct detail *x, const struct det_event *e, uint64_t h
 	need = slen + shlen + plen + 3;
 	if (x->nfiles == DET_MAX_FILES && x->files[least].size >= need) {
 		/* the least looked-for makes room, in its own allocation */
-		f = &x->files[least];
-		*named -= f->name_hash == nh && f->last_us >= horizon;
-		str = f->server;
-		need = f->size;
+		i = least;
+		*named -= x->fh[i].name_hash == nh && x->fh[i].last_us >= horizon;
+		str = x->files[i].server;
+		need = x->files[i].size;
 	} else {
 		str = malloc(need);
 		if (!str)
 			return 0;
 		if (x->nfiles < x->fcap) {
-			f = &x->files[x->nfiles++];
+			i = x->nfiles++;
 		} else if (x->fcap < DET_MAX_FILES) {
 			int cap = x->fcap ? x->fcap * 2 : 4;
-			struct dfile *nf = realloc(x->files, (size_t)cap * sizeof(*nf));
+			struct dfile_hot *nhot = realloc(x->fh, (size_t)cap * sizeof(*nhot));
+			struct dfile *nf = nhot ? realloc(x->files, (size_t)cap * sizeof(*nf)) : NULL;
 
+			if (nhot)
+				x->fh = nhot; /* fcap stays until both have grown */
 			if (!nf) {
 				free(str);
 				return 0;
 			}
 			x->files = nf;
 			x->fcap = cap;
-			f = &x->files[x->nfiles++];
+			i = x->nfiles++;
 		} else { /* evict the least looked-for */
-			f = &x->files[least];
-			*named -= f->name_hash == nh && f->last_us >= horizon;
-			free(f->server);
+			i = least;
+			*named -= x->fh[i].name_hash == nh && x->fh[i].last_us >= horizon;
+			free(x->files[i].server);
 		}
 	}
+	fh = &x->fh[i];
+	f = &x->files[i];
 	memcpy(str, server, slen);
 	str[slen] = 0;
 	memcpy(str + slen + 1, share, shlen);
@@ -998,11 +1018,11 @@ static uint32_t add_file(struct detail *x, const struct det_event *e, uint64_t h
 	f->share = str + slen + 1;
 	f->path = str + slen + shlen + 2;
 	f->path_head = str_head(f->path);
-	f->count = 1;
-	f->last_us = e->ts_us;
-	f->key_hash = kh;
-	f->name_hash = nh;
-	settle(x, (int)(f - x->files));
+	fh->count = 1;
+	fh->last_us = e->ts_us;
+	fh->key_hash = kh;
+	fh->name_hash = nh;
+	settle(x, i);
 	return nh;
 }
 
@@ -1301,10 +1321,10 @@ static void materialize(struct detector *d, struct pair *p)
 		o->server = x->files[i].server; /* cut to DET_STR, DET_PATH by add_file */
 		o->share = x->files[i].share;
 		o->path = x->files[i].path;
-		o->count = x->files[i].count;
-		o->last_us = x->files[i].last_us;
-		o->key_hash = x->files[i].key_hash;
-		o->name_hash = x->files[i].name_hash;
+		o->count = x->fh[i].count;
+		o->last_us = x->fh[i].last_us;
+		o->key_hash = x->fh[i].key_hash;
+		o->name_hash = x->fh[i].name_hash;
 	}
 	f->nmissing_shares = x->nmissing;
 	for (i = 0; i < x->nmissing; i++)
