@@ -90,6 +90,7 @@ static bool pick(struct arena *p, ondemand::value v, const member (&m)[N])
 {
 	ondemand::json_type t;
 	ondemand::object o;
+	uint64_t firsts = 0;
 
 	for (const member &x : m)
 		*x.out = nullptr;
@@ -99,12 +100,16 @@ static bool pick(struct arena *p, ondemand::value v, const member (&m)[N])
 		return true; /* stepped over when the next member is read */
 	if (v.get_object().get(o))
 		return false;
+	for (const member &x : m) /* the members' first bytes, mod 64: most keys need no compare */
+		firsts |= 1ULL << (x.key[0] & 63);
 	for (auto field : o) {
 		ondemand::raw_json_string key;
 		bool ok = true;
 
 		if (field.error() || field.key().get(key))
 			return false;
+		if (!(firsts >> (*key.raw() & 63) & 1))
+			continue; /* stepped over when the next member is read */
 		for (const member &x : m)
 			if (key_is(key, x.key, x.len)) {
 				ondemand::value fv;
