@@ -19,6 +19,9 @@ const volatile struct smbw_smb2_layout smb2_layout = {};
 const volatile __u16 filter_local_port = 0; /* 0: every port */
 const volatile bool emit_success_opens = false; /* --all */
 const volatile bool count_success_opens = false; /* --count-success */
+/* false only in tests (SMBWATCH_TEST_SEPARATE_READS): the view of a request read field by
+ * field, as for a layout whose fields lie too far apart for one read */
+const volatile bool request_in_one_read = true;
 /* Wake the consumer only once this much is waiting: a wakeup is an irq_work self-IPI, about
  * 6 us on a VM (0.6 us for the rest of a submit); the consumer also drains every 100 ms. */
 const volatile __u64 wakeup_bytes = 1 << 20;
@@ -302,7 +305,8 @@ static __always_inline int smb2_view(const void *req, struct smb2_req_view *v)
 
 	/* one read from tcon to the inline iovecs, when current_idx lies between them and the
 	 * whole fits the span (each offset then below half of it, the masks only say so) */
-	sp = c >= t + 8 && vo >= c + 4 && !((vo - t) & 7) && vo - t < REQ_SPAN / 2 ?
+	sp = request_in_one_read && c >= t + 8 && vo >= c + 4 && !((vo - t) & 7) &&
+			     vo - t < REQ_SPAN / 2 ?
 		     bpf_map_lookup_elem(&req_spans, &zero) :
 		     NULL;
 	if (sp && !bpf_probe_read_user(sp->w, (vo + VEC_SPAN - t) & (REQ_SPAN - 1), req + t)) {

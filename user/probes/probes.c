@@ -82,6 +82,8 @@ static struct probe_set *set_open(const struct probes *p, const struct samba_bui
 	skel->rodata->count_success_opens = p->cfg.count_success;
 	skel->rodata->emit_success_opens = p->cfg.all_opens;
 	skel->rodata->ident_refresh_ns = ident_refresh_ns();
+	/* tests only: the field-by-field reads a layout with far-apart fields would get */
+	skel->rodata->request_in_one_read = !getenv("SMBWATCH_TEST_SEPARATE_READS");
 	if (p->n) {
 		struct smbwatch_bpf *first = p->sets[0]->skel;
 
