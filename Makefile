@@ -79,6 +79,15 @@ $(OUT)/user/%.o: user/%.cc | $(OUT)/user
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CXX) $(CPPFLAGS) $(CXXFLAGS) $(JF_ARCH) $(JF_NDEBUG) -c $< -o $@
 
+# Replay's path (parsing, detection, finding records) at -O3: 3% fewer instructions per smbwatch
+# record and 8% per Samba audit line than -O2 (callgrind, 20,000 of each); the rest stays -O2.
+# (Appended to CFLAGS and CXXFLAGS, so it comes after their -O2; a CFLAGS given on make's
+# command line decides for these too.)
+HOT_OBJS := $(addprefix $(OUT)/user/,replay/replay.o replay/replay_source.o \
+	replay/line_reader.o replay/json_fast.o detect/detect.o outputs/json_out.o)
+$(HOT_OBJS): CFLAGS += -O3
+$(HOT_OBJS): CXXFLAGS += -O3
+
 # probes.c includes the generated skeleton.
 $(OUT)/user/probes/probes.o: $(OUT)/smbwatch.skel.h
 
