@@ -916,6 +916,24 @@ static void settle(struct detail *x, int i)
 	x->files[lo] = t;
 }
 
+/* Room for twice as many files (4 at first, DET_MAX_FILES at most); false when out of
+ * memory (the table is as it was, or has more room than fcap says). */
+static bool grow_files(struct detail *x)
+{
+	int cap = x->fcap ? x->fcap * 2 : 4;
+	struct dfile_hot *fh = realloc(x->fh, (size_t)cap * sizeof(*fh));
+	struct dfile *f;
+
+	if (!fh)
+		return false;
+	x->fh = fh;
+	if (!(f = realloc(x->files, (size_t)cap * sizeof(*f))))
+		return false;
+	x->files = f;
+	x->fcap = cap;
+	return true;
+}
+
 /* Adds or counts a file; returns the name hash of its last component (0: out of memory), and
  * in *named how many kept files of that name were sought since horizon, this one too. One pass
  * over the table finds the file, the one to evict and those of the same name. */
@@ -973,35 +991,19 @@ static uint32_t add_file(struct detail *x, const struct det_event *e, uint64_t h
 	if (slen > DET_STR - 1)
 		slen = DET_STR - 1;
 	need = slen + shlen + plen + 3;
-	if (x->nfiles == DET_MAX_FILES && x->files[least].size >= need) {
-		/* the least looked-for makes room, in its own allocation */
+	if (x->nfiles < DET_MAX_FILES) { /* room for one more */
+		if ((x->nfiles == x->fcap && !grow_files(x)) || !(str = malloc(need)))
+			return 0;
+		i = x->nfiles++;
+	} else { /* the least looked-for makes room, in its own allocation when the new fits */
 		i = least;
 		*named -= x->fh[i].name_hash == nh && x->fh[i].last_us >= horizon;
-		str = x->files[i].server;
-		need = x->files[i].size;
-	} else {
-		str = malloc(need);
-		if (!str)
-			return 0;
-		if (x->nfiles < x->fcap) {
-			i = x->nfiles++;
-		} else if (x->fcap < DET_MAX_FILES) {
-			int cap = x->fcap ? x->fcap * 2 : 4;
-			struct dfile_hot *nhot = realloc(x->fh, (size_t)cap * sizeof(*nhot));
-			struct dfile *nf = nhot ? realloc(x->files, (size_t)cap * sizeof(*nf)) : NULL;
-
-			if (nhot)
-				x->fh = nhot; /* fcap stays until both have grown */
-			if (!nf) {
-				free(str);
+		if (x->files[i].size >= need) {
+			str = x->files[i].server;
+			need = x->files[i].size;
+		} else {
+			if (!(str = malloc(need)))
 				return 0;
-			}
-			x->files = nf;
-			x->fcap = cap;
-			i = x->nfiles++;
-		} else { /* evict the least looked-for */
-			i = least;
-			*named -= x->fh[i].name_hash == nh && x->fh[i].last_us >= horizon;
 			free(x->files[i].server);
 		}
 	}
