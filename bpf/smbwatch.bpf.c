@@ -258,8 +258,12 @@ struct smb2_req_view {
  * header, fields far apart in an unknown layout) it reads each one. */
 #define REQ_SPAN 512
 
-/* The buffer that one read of a request goes to (too big for the stack). */
+/* The buffer that one read of a request goes to (too big for the stack). A uprobe's program
+ * runs with migration, not preemption, disabled: on a preemptible kernel another smbd's run of
+ * it on this CPU could overwrite the buffer in between, so each run marks it with its thread,
+ * and what it took from it counts only if the mark is still its own afterwards. */
 struct req_span {
+	__u64 owner; /* bpf_get_current_pid_tgid() of the run using it */
 	__u64 w[REQ_SPAN / 8];
 };
 
@@ -300,6 +304,7 @@ static __always_inline int smb2_view(const void *req, struct smb2_req_view *v)
 	struct iovec iov[3];
 	struct req_span *sp;
 	bool taken = false; /* iov filled from what was read */
+	__u64 me = 0;
 	__u32 zero = 0;
 	int idx = -1;
 
@@ -309,6 +314,11 @@ static __always_inline int smb2_view(const void *req, struct smb2_req_view *v)
 			     vo - t < REQ_SPAN / 2 ?
 		     bpf_map_lookup_elem(&req_spans, &zero) :
 		     NULL;
+	if (sp) {
+		me = bpf_get_current_pid_tgid();
+		sp->owner = me;
+		barrier();
+	}
 	if (sp && !bpf_probe_read_user(sp->w, (vo + VEC_SPAN - t) & (REQ_SPAN - 1), req + t)) {
 		/* .vector, then (16 bytes on) the inline iovecs, as 8-byte words of the span */
 		const __u32 w = ((vo - t) / 8) & (REQ_SPAN / 16 - 1);
@@ -328,7 +338,13 @@ static __always_inline int smb2_view(const void *req, struct smb2_req_view *v)
 			iov[2].iov_len = sp->w[k + 5];
 			taken = true;
 		}
-	} else {
+		barrier();
+		if (sp->owner != me) { /* overwritten meanwhile: read field by field */
+			taken = false;
+			sp = NULL;
+		}
+	}
+	if (!sp || idx < 0) { /* no span, its read failed (idx still -1), or it was overwritten */
 		v->tcon = read_ptr(req, t);
 		if (bpf_probe_read_user(&idx, sizeof(idx), req + c))
 			return -1;
