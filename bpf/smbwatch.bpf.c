@@ -84,12 +84,14 @@ struct {
 	__type(value, __u64);
 } counters SEC(".maps");
 
+/* Atomic although the counters are per CPU: a uprobe's program can be preempted (see struct
+ * req_span), and a drop must never go uncounted. */
 static __always_inline void count(__u32 which)
 {
 	__u64 *v = bpf_map_lookup_elem(&counters, &which);
 
 	if (v)
-		*v += 1;
+		__sync_fetch_and_add(v, 1);
 }
 
 static __always_inline struct task_struct *current_process(void)
