@@ -997,7 +997,6 @@ static uint32_t add_file(struct detail *x, const struct det_event *e, uint64_t h
 		i = x->nfiles++;
 	} else { /* the least looked-for makes room, in its own allocation when the new fits */
 		i = least;
-		*named -= x->fh[i].name_hash == nh && x->fh[i].last_us >= horizon;
 		if (x->files[i].size >= need) {
 			str = x->files[i].server;
 			need = x->files[i].size;
@@ -1006,6 +1005,8 @@ static uint32_t add_file(struct detail *x, const struct det_event *e, uint64_t h
 				return 0;
 			free(x->files[i].server);
 		}
+		/* it no longer counts among the files of that name */
+		*named -= x->fh[i].name_hash == nh && x->fh[i].last_us >= horizon;
 	}
 	fh = &x->fh[i];
 	f = &x->files[i];
