@@ -2,7 +2,8 @@
 /* Replay's fast JSON path: simdjson's On-Demand API. Stage 1 indexes the whole line (its
  * structure and its UTF-8 are checked), then one pass over the object reads the fields replay
  * needs and steps over the rest; the line must end where the object does. Anything else goes
- * to json-c (see json_fast.h). Strings are copied, NUL-terminated, into an arena.
+ * to json-c (see json_fast.h). A string with no escapes is read in place: its closing quote
+ * becomes its NUL once the line is read; one with escapes is unescaped into an arena.
  *
  * On-Demand is compiled into this file, for the kernel the compiler flags select: the Makefile
  * builds it for SSE4.2 and PCLMUL (simdjson's westmere kernel, every x86-64 CPU since 2010),
@@ -15,10 +16,15 @@
 
 using namespace simdjson;
 
-/* NUL-terminated copies of the strings of the line. */
+/* Strings with escapes: NUL-terminated, unescaped copies. */
+#define ARENA_ENDS 32
+
 struct arena {
 	char *buf;
 	size_t cap, used;
+	char *line;              /* the line, whose other strings are read where they are */
+	size_t ends[ARENA_ENDS]; /* their closing quotes, from line */
+	int nends;
 	bool port_is_int; /* the line's source.port, when an integer */
 	uint32_t port_int;
 };
@@ -42,7 +48,7 @@ void jf_free(struct jf_parser *p)
 	delete p;
 }
 
-enum jf_result jf_fields(struct jf_parser *p, const char *json, size_t len, struct rec_fields *f)
+enum jf_result jf_fields(struct jf_parser *p, char *json, size_t len, struct rec_fields *f)
 {
 	if (len + 1 > p->a.cap) {
 		char *b = static_cast<char *>(realloc(p->a.buf, len + 1));

@@ -31,7 +31,7 @@ struct rec_fields {
 };
 
 enum jf_result {
-	JF_OK,   /* f is filled; strings valid until the parser's next line */
+	JF_OK,   /* f is filled; strings valid until the parser's next line, and while the line is */
 	JF_SLOW, /* ask json-c: not valid JSON for simdjson, or not of the expected shape */
 };
 
@@ -42,8 +42,10 @@ bool jf_cpu_ok(void);
 struct jf_parser *jf_new(void);
 void jf_free(struct jf_parser *p);
 
-/* json[0..len) is an object, and JF_PADDING bytes after it are readable. */
-enum jf_result jf_fields(struct jf_parser *p, const char *json, size_t len,
+/* json[0..len) is an object, and JF_PADDING bytes after it are readable. On JF_OK the line
+ * has been written to (each string f points into ends with a NUL where its closing quote
+ * was) and is no longer the same JSON; on JF_SLOW it is as it was. */
+enum jf_result jf_fields(struct jf_parser *p, char *json, size_t len,
 			 struct rec_fields *f);
 
 #ifdef __cplusplus

@@ -13,9 +13,29 @@ static bool keep(struct arena *p, const char *s, size_t n, const char **out)
 	return true;
 }
 
+/* A string left in the line: *out points at its text, and its closing quote becomes its NUL
+ * once the whole line has been read (the_end). Copied when the list of them is full. */
+static bool in_place(struct arena *p, const char *s, size_t n, const char **out)
+{
+	if (p->nends == ARENA_ENDS)
+		return keep(p, s, n, out);
+	p->ends[p->nends++] = (size_t)(s + n - p->line);
+	*out = s;
+	return true;
+}
+
+/* The line read: each string left in it ends at its closing quote (the line is no longer
+ * JSON after this). */
+static void the_end(struct arena *p)
+{
+	for (int i = 0; i < p->nends; i++)
+		p->line[p->ends[i]] = 0;
+}
+
 /* A string member: true with *out set (NULL for null), false for any other type or error.
  * A string with no backslash is its raw text (stage 1 checked its UTF-8 and that it has no
- * control characters), copied once; only one with escapes is unescaped by simdjson. */
+ * control characters), left where it is; only one with escapes is unescaped by simdjson,
+ * into the arena. */
 static bool str(struct arena *p, ondemand::value v, const char **out)
 {
 	std::string_view raw = v.raw_json_token(), sv;
@@ -27,7 +47,7 @@ static bool str(struct arena *p, ondemand::value v, const char **out)
 		while (n > 1 && raw[n - 1] != '"') /* the whitespace after the token */
 			n--;
 		if (n >= 2 && !memchr(raw.data() + 1, '\\', n - 2))
-			return keep(p, raw.data() + 1, n - 2, out);
+			return in_place(p, raw.data() + 1, n - 2, out);
 	}
 	e = v.get_string().get(sv);
 	if (e == INCORRECT_TYPE) { /* the value is left as it was: null is the other answer */
@@ -194,7 +214,7 @@ static bool member_of_root(struct arena *p, ondemand::raw_json_string key, ondem
 	return true; /* stepped over */
 }
 
-static enum jf_result fields(ondemand::parser &parser, struct arena *p, const char *json,
+static enum jf_result fields(ondemand::parser &parser, struct arena *p, char *json,
 			     size_t len, struct rec_fields *f)
 {
 	ondemand::document doc;
@@ -202,6 +222,8 @@ static enum jf_result fields(ondemand::parser &parser, struct arena *p, const ch
 	const char *loc;
 
 	*f = {};
+	p->line = json;
+	p->nends = 0;
 	if (parser.iterate(padded_string_view(json, len, len + JF_PADDING)).get(doc) ||
 	    doc.get_object().get(o))
 		return JF_SLOW;
@@ -214,5 +236,8 @@ static enum jf_result fields(ondemand::parser &parser, struct arena *p, const ch
 			return JF_SLOW;
 	}
 	/* the object must end the line: "at the end" is an error here */
-	return doc.current_location().get(loc) ? JF_OK : JF_SLOW;
+	if (!doc.current_location().get(loc))
+		return JF_SLOW;
+	the_end(p);
+	return JF_OK;
 }

@@ -19,7 +19,7 @@ enum lr_kind {
 
 struct lr_seg {
 	enum lr_kind kind;
-	const char *text; /* LR_LINE: valid until the next call */
+	char *text; /* LR_LINE: valid until the next call (the caller may write to it) */
 	size_t len;
 	uint64_t lineno;  /* the line (1-based) it is on */
 };

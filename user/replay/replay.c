@@ -417,11 +417,11 @@ static enum replay_kind decode_jsonc(struct replay_decoder *dec, const char *sta
 	return decode_fields(&f, e, dec->ip, sizeof(dec->ip), &dec->sc, &dec->tc, err, n);
 }
 
-enum replay_kind replay_decode_line(struct replay_decoder *dec, const char *line, size_t len,
+enum replay_kind replay_decode_line(struct replay_decoder *dec, char *line, size_t len,
 				    struct det_event *e, char *err, size_t n,
 				    enum replay_reason *why)
 {
-	const char *start = memchr(line, '{', len); /* "JSON Authentication: {...}" */
+	char *start = memchr(line, '{', len); /* "JSON Authentication: {...}" */
 	struct rec_fields f;
 	size_t jlen;
 

@@ -47,12 +47,13 @@ const char *replay_reason_name(enum replay_reason r);
 
 /* Decodes one line (a JSON object, after any text such as Samba's "JSON Authentication: ").
  * 64 bytes after line[len] must be readable (the line reader's LR_PADDING: the fast parser
- * reads ahead). Strings in e stay valid until the next call with the same decoder. REPLAY_BAD: err says why
- * (as the stderr line shows it) and *why the reason. */
+ * reads ahead). The line is written to: strings in e may point into it, NUL-terminated
+ * there, and stay valid while it does and until the next call with the same decoder.
+ * REPLAY_BAD: err says why (as the stderr line shows it) and *why the reason. */
 struct replay_decoder;
 struct replay_decoder *replay_decoder_new(void);
 void replay_decoder_free(struct replay_decoder *dec);
-enum replay_kind replay_decode_line(struct replay_decoder *dec, const char *line, size_t len,
+enum replay_kind replay_decode_line(struct replay_decoder *dec, char *line, size_t len,
 				    struct det_event *e, char *err, size_t n,
 				    enum replay_reason *why);
 
