@@ -4,6 +4,7 @@
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 #include <json-c/json.h>
+#include <stdio.h>
 #include <string.h>
 #include "outputs/json_out.h"
 #include "common/record.h"
@@ -45,6 +46,33 @@ ParameterizedTest(struct esc_case *c, json, escape)
 	cr_assert_not_null(o, "json-c rejects %s", w.buf);
 	json_object_put(o);
 	jw_free(&w);
+}
+
+/* A byte to escape at each place in strings of each length up to 24 (the writer takes 8 bytes
+ * at a time): the bytes around it are copied, it is escaped, in the right place. */
+Test(json, escape_at_every_place)
+{
+	static const struct {
+		const char *in, *out;
+	} sp[] = { { "\"", "\\\"" }, { "\\", "\\\\" }, { "\n", "\\n" }, { "\x01", "\\u0001" },
+		   { "\x7f", "\\u007f" }, { "\xff", "\\\\xff" }, { "\xc3\xa9", "\xc3\xa9" } };
+	char in[32], want[64];
+	size_t n, at, k, sl;
+	struct jw w;
+
+	for (k = 0; k < sizeof(sp) / sizeof(sp[0]); k++)
+		for (n = 1; n <= 24; n++)
+			for (at = 0; at + (sl = strlen(sp[k].in)) <= n; at++) {
+				memset(in, 'a', n);
+				memcpy(in + at, sp[k].in, sl);
+				snprintf(want, sizeof(want), "\"%.*s%s%.*s\"", (int)at, in,
+					 sp[k].out, (int)(n - at - sl), in + at + sl);
+				jw_init(&w);
+				jw_strn(&w, NULL, in, n);
+				cr_assert_str_eq(w.buf, want, "%zu bytes, special %zu at %zu", n, k,
+						 at);
+				jw_free(&w);
+			}
 }
 
 /* Every byte value, alone and in a long string, round-trips through json-c. */

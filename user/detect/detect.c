@@ -934,11 +934,55 @@ static bool grow_files(struct detail *x)
 	return true;
 }
 
+/* The file (server, share, path) in the table, or -1. */
+static int find_file(const struct detail *x, uint32_t kh, const char *server, size_t slen,
+		     const char *share, const char *path)
+{
+	int i;
+
+	for (i = 0; i < x->nfiles; i++)
+		if (x->fh[i].key_hash == kh &&
+		    file_cmp_key(&x->fh[i], &x->files[i], kh, server, slen, share, path))
+			return i;
+	return -1;
+}
+
+/* The least sought file (the oldest among equals): the one a new file replaces. */
+static int least_sought(const struct detail *x)
+{
+	uint64_t least_count = x->fh[0].count, least_us = x->fh[0].last_us;
+	int i, least = 0;
+
+	for (i = 1; i < x->nfiles; i++) {
+		const struct dfile_hot *g = &x->fh[i];
+		/* without branches: a mispredicted one per file cost more than the compares */
+		bool less = (g->count < least_count) |
+			    ((g->count == least_count) & (g->last_us < least_us));
+
+		least = less ? i : least;
+		least_count = less ? g->count : least_count;
+		least_us = less ? g->last_us : least_us;
+	}
+	return least;
+}
+
+/* How many files of the name (its hash) were sought since horizon, but the one at skip. */
+static int named_since(const struct detail *x, uint32_t nh, uint64_t horizon, int skip)
+{
+	int i, same = 0;
+
+	for (i = 0; i < x->nfiles; i++)
+		same += (x->fh[i].name_hash == nh) & (x->fh[i].last_us >= horizon);
+	if (skip >= 0)
+		same -= (x->fh[skip].name_hash == nh) & (x->fh[skip].last_us >= horizon);
+	return same;
+}
+
 /* Adds or counts a file; returns the name hash of its last component (0: out of memory), and
- * in *named how many kept files of that name were sought since horizon, this one too. One pass
- * over the table finds the file, the one to evict and those of the same name. */
+ * in *named how many kept files of that name were sought since horizon, this one too (when
+ * want_named; else 1). */
 static uint32_t add_file(struct detail *x, const struct det_event *e, uint64_t horizon,
-			 int *named)
+			 bool want_named, int *named)
 {
 	size_t slen = 0, shlen, plen, need;
 	const char *server = unc_server(e->unc, &slen);
@@ -947,8 +991,7 @@ static uint32_t add_file(struct detail *x, const struct det_event *e, uint64_t h
 	struct dfile_hot *fh;
 	struct dfile *f;
 	char *str;
-	int i, least = 0, found = -1, same = 0;
-	uint64_t least_count = 0, least_us = 0;
+	int i, found;
 
 	if (!server)
 		server = "";
@@ -958,28 +1001,10 @@ static uint32_t add_file(struct detail *x, const struct det_event *e, uint64_t h
 
 		kh = (kh ^ (unsigned char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c)) * 16777619u;
 	}
-	if (x->nfiles) {
-		least_count = x->fh[0].count;
-		least_us = x->fh[0].last_us;
-	}
-	for (i = 0; i < x->nfiles; i++) {
-		const struct dfile_hot *g = &x->fh[i];
-		bool less;
-
-		if (found < 0 && file_cmp_key(g, &x->files[i], kh, server, slen, share, path)) {
-			found = i;
-			continue;
-		}
-		same += (g->name_hash == nh) & (g->last_us >= horizon);
-		/* the least sought (the oldest among equals), without branches: a mispredicted one
-		 * per file cost more than the compares */
-		less = (g->count < least_count) |
-		       ((g->count == least_count) & (g->last_us < least_us));
-		least = less ? i : least;
-		least_count = less ? g->count : least_count;
-		least_us = less ? g->last_us : least_us;
-	}
-	*named = same + 1;
+	found = find_file(x, kh, server, slen, share, path);
+	*named = 1;
+	if (want_named)
+		*named += named_since(x, nh, horizon, found);
 	if (found >= 0) {
 		x->fh[found].count++;
 		x->fh[found].last_us = e->ts_us;
@@ -996,7 +1021,7 @@ static uint32_t add_file(struct detail *x, const struct det_event *e, uint64_t h
 			return 0;
 		i = x->nfiles++;
 	} else { /* the least looked-for makes room, in its own allocation when the new fits */
-		i = least;
+		i = least_sought(x);
 		if (x->files[i].size >= need) {
 			str = x->files[i].server;
 			need = x->files[i].size;
@@ -1006,7 +1031,8 @@ static uint32_t add_file(struct detail *x, const struct det_event *e, uint64_t h
 			free(x->files[i].server);
 		}
 		/* it no longer counts among the files of that name */
-		*named -= x->fh[i].name_hash == nh && x->fh[i].last_us >= horizon;
+		if (want_named)
+			*named -= x->fh[i].name_hash == nh && x->fh[i].last_us >= horizon;
 	}
 	fh = &x->fh[i];
 	f = &x->files[i];
@@ -1442,11 +1468,13 @@ static void detail_event(struct detector *d, struct detail *x, const struct det_
 		add_missing_share(x, e);
 	} else {
 		uint64_t horizon = window_start(d, e->ts_us);
+		/* once the rule holds, it holds until the next finding record recomputes it */
+		bool want_named = d->c.path_threshold && !x->rule_path;
 		int named;
-		uint32_t nh = add_file(x, e, horizon, &named);
+		uint32_t nh = add_file(x, e, horizon, want_named, &named);
 
 		/* only this name can have newly reached the threshold */
-		if (nh && d->c.path_threshold &&
+		if (nh && want_named &&
 		    (uint32_t)places_tried(x, named, horizon) >= d->c.path_threshold)
 			x->rule_path = true;
 	}

@@ -78,14 +78,26 @@ static const bool plain[256] = {
 	[0x5d ... 0x7e] = true,
 };
 
-/* Whether any of the 8 bytes in v needs more than copying: below 0x20, '"', '\\', 0x7f or
- * above (the classic "has a zero byte" test, on v and on v xor each special byte). */
-static inline bool special8(uint64_t v)
+/* The 8 bytes in v (as loaded from memory) that need more than copying: below 0x20, '"',
+ * '\\', 0x7f or above (the classic "has a zero byte" test, on v and on v xor each special
+ * byte), as their high bits; 0 for none. The lowest-addressed byte flagged is exact, those
+ * after it may be false alarms (a borrow). */
+static inline uint64_t special8(uint64_t v)
 {
 	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
 	uint64_t q = v ^ (ones * '"'), b = v ^ (ones * '\\'), del = v ^ (ones * 0x7f);
 
 	return ((v - ones * 0x20) | (q - ones) | (b - ones) | (del - ones) | v) & highs;
+}
+
+/* How many bytes of v, from its lowest address, come before the first one m flags (m != 0). */
+static inline size_t plain_before(uint64_t m)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return (size_t)__builtin_ctzll(m) / 8;
+#else
+	return (size_t)__builtin_clzll(m) / 8;
+#endif
 }
 
 /* The quoted, escaped string at o, which has room for 6 * n + 2 bytes (\u00XX for each input
@@ -98,23 +110,28 @@ static char *esc_into(char *o, const char *str, size_t n)
 
 	*o++ = '"';
 	while (i < n) {
-		unsigned char c = s[i];
-		size_t run = i, len;
+		unsigned char c;
+		size_t len;
+		uint64_t v;
 
-		while (run + 8 <= n) {
-			uint64_t v;
+		if (i + 8 <= n) { /* 8 bytes copied as one: those before the first special count */
+			uint64_t m;
 
-			memcpy(&v, s + run, 8);
-			if (special8(v))
-				break;
-			run += 8;
+			memcpy(&v, s + i, 8);
+			memcpy(o, &v, 8); /* room: 6 * 8 bytes for these 8 */
+			m = special8(v);
+			if (!m) {
+				o += 8;
+				i += 8;
+				continue;
+			}
+			o += plain_before(m);
+			i += plain_before(m);
 		}
-		while (run < n && plain[s[run]])
-			run++;
-		if (run > i) { /* a run of plain bytes */
-			memcpy(o, s + i, run - i);
-			o += run - i;
-			i = run;
+		c = s[i];
+		if (plain[c]) {
+			*o++ = (char)c;
+			i++;
 			continue;
 		}
 		len = c >= 0x80 ? utf8_seq_len(s + i, n - i) : 0;
