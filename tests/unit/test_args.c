@@ -65,6 +65,8 @@ ParameterizedTestParameters(args, rejected)
 		{ { "smbwatch", "--max-pairs", "0" }, 3 },
 		{ { "smbwatch", "--max-pairs", "50000001" }, 3 },
 		{ { "smbwatch", "--max-pairs", "1e6" }, 3 },
+		{ { "smbwatch", "--update-interval", "0" }, 3 },
+		{ { "smbwatch", "--update-interval", "86401" }, 3 },
 	};
 	return cr_make_param_array(struct bad_case, c, sizeof(c) / sizeof(c[0]));
 }
@@ -100,4 +102,17 @@ Test(args, max_pairs)
 	cr_assert_eq(o.det.max_keys, 2000000);
 	cr_assert_eq(parse(&o, 3, dflt), 0);
 	cr_assert_eq(o.det.max_keys, DET_DEFAULT_MAX_PAIRS);
+}
+
+Test(args, update_interval)
+{
+	struct smbw_opts o;
+	const char *argv[] = { "smbwatch", "replay", "--update-interval", "600", "a.json" };
+	const char *dflt[] = { "smbwatch", "replay", "a.json" };
+
+	cr_assert_eq(parse(&o, 5, argv), 0);
+	cr_assert_eq(o.det.update_interval_s, 600);
+	cr_assert_eq(o.det.lockout_window_s, 1800, "the lockout window is left as it was");
+	cr_assert_eq(parse(&o, 3, dflt), 0);
+	cr_assert_eq(o.det.update_interval_s, 10);
 }

@@ -334,6 +334,25 @@ Test(detect, window_slides_lookups_out)
 			 "Repeated failed lookups: one account from one client");
 }
 
+/* --update-interval: counts that grew are written again no sooner than it says. */
+Test(detect, update_interval_is_the_config)
+{
+	int i;
+
+	cfg.update_interval_s = 60;
+	start();
+	for (i = 0; i < 10; i++)
+		lookup(T0 + (uint64_t)i * 10000, "apps", "bin/cwcsp.dll");
+	cr_assert_eq(nrecs, 1);
+	lookup(T0 + S(11), "apps", "bin/cwcsp.dll");
+	lookup(T0 + S(59), "apps", "bin/cwcsp.dll");
+	cr_assert_eq(nrecs, 1, "no update before 60 s");
+	lookup(T0 + S(61), "apps", "bin/cwcsp.dll");
+	cr_assert_eq(nrecs, 2);
+	cr_assert_str_eq(recs[1].action, "finding_updated");
+	cr_assert_eq(recs[1].f.total_failed_lookups, 13);
+}
+
 /* 100 failed lookups in one second: one finding, opened once, no repeat records. */
 Test(detect, burst_gives_one_record_then_timed_updates)
 {

@@ -239,3 +239,43 @@ Test(replay_merge, out_of_order_within_a_file_is_counted)
 	cr_assert_str_eq(get(r[i], "smbwatch.findings"), "1", "all three in the window");
 	free_records(r);
 }
+
+/* How many records of the action. */
+static int count_action(struct json_object **r, const char *action)
+{
+	int i, n = 0;
+
+	for (i = 0; r[i]; i++)
+		n += !strcmp(get(r[i], "event.action") ?: "", action);
+	return n;
+}
+
+/* --update-interval, end to end: a finding that keeps growing is written again only that often
+ * (in record time), and its last state at the end. */
+Test(replay_merge, update_interval)
+{
+	char a[600];
+	const char *files[1] = { a };
+	struct json_object **r;
+	FILE *f;
+	int sec;
+
+	snprintf(a, sizeof(a), "%s/a.json", dir);
+	f = fopen(a, "w");
+	cr_assert_not_null(f);
+	for (sec = 0; sec < 10; sec++) /* the 10th failed lookup opens the finding, at :09 */
+		file_rec(f, "FILESRV", sec, "apps", "", "x.dll");
+	for (sec = 14; sec < 60; sec += 5)
+		file_rec(f, "FILESRV", sec, "apps", "", "x.dll");
+	fclose(f);
+	r = replay(files, 1, NULL);
+	cr_assert_eq(count_action(r, "finding_opened"), 1);
+	cr_assert_eq(count_action(r, "finding_updated"), 5, "every 10 s: :19 :29 :39 :49 :59");
+	cr_assert_eq(count_action(r, "finding_summary"), 1);
+	free_records(r);
+	r = replay(files, 1, "--update-interval=30");
+	cr_assert_eq(count_action(r, "finding_opened"), 1);
+	cr_assert_eq(count_action(r, "finding_updated"), 1, "every 30 s: :39");
+	cr_assert_eq(count_action(r, "finding_summary"), 1);
+	free_records(r);
+}

@@ -70,6 +70,7 @@ enum {
 	OPT_PATH_THRESHOLD,
 	OPT_LOCKOUT_THRESHOLD,
 	OPT_LOCKOUT_WINDOW,
+	OPT_UPDATE_INTERVAL,
 	OPT_WATCH,
 	OPT_ALL_ACCOUNTS,
 	OPT_NO_FINDINGS,
@@ -139,6 +140,9 @@ static const struct argp_option options[] = {
 	  "The domain's account lockout threshold, for the countdown (none)", 1 },
 	{ "lockout-window", OPT_LOCKOUT_WINDOW, "SECONDS", 0,
 	  "The domain's \"reset account lockout counter after\" (1800)", 1 },
+	{ "update-interval", OPT_UPDATE_INTERVAL, "SECONDS", 0,
+	  "An open finding whose counts grew is written again at most this often; a rule that "
+	  "newly holds or a countdown that moves is written at once (10)", 1 },
 	{ "no-findings", OPT_NO_FINDINGS, NULL, 0, "Live: events only, no detection", 1 },
 	{ "max-line", OPT_MAX_LINE, "BYTES", 0,
 	  "Replay: a longer line is skipped as malformed and counted (1048576)", 1 },
@@ -217,7 +221,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_LOOKUP_THRESHOLD:
 	case OPT_PATH_THRESHOLD:
 	case OPT_LOCKOUT_THRESHOLD:
-	case OPT_LOCKOUT_WINDOW: {
+	case OPT_LOCKOUT_WINDOW:
+	case OPT_UPDATE_INTERVAL: {
 		static const struct {
 			int key;
 			const char *what;
@@ -229,6 +234,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			{ OPT_PATH_THRESHOLD, "PATH threshold", 1000 },
 			{ OPT_LOCKOUT_THRESHOLD, "lockout threshold", 999 },
 			{ OPT_LOCKOUT_WINDOW, "lockout window", 6000000 },
+			{ OPT_UPDATE_INTERVAL, "update interval", 86400 },
 		};
 		size_t i;
 
@@ -249,8 +255,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			o->det.path_threshold = (uint32_t)v;
 		else if (key == OPT_LOCKOUT_THRESHOLD)
 			o->det.lockout_threshold = (uint32_t)v;
-		else
+		else if (key == OPT_LOCKOUT_WINDOW)
 			o->det.lockout_window_s = (uint32_t)v;
+		else
+			o->det.update_interval_s = (uint32_t)v;
 		break;
 	}
 	case OPT_MAX_LINE:
