@@ -108,18 +108,13 @@ struct member {
 template <size_t N>
 static bool pick(struct arena *p, ondemand::value v, const member (&m)[N])
 {
-	ondemand::json_type t;
 	ondemand::object o;
 	uint64_t firsts = 0;
 
 	for (const member &x : m)
 		*x.out = nullptr;
-	if (v.type().get(t))
-		return false;
-	if (t != ondemand::json_type::object)
-		return true; /* stepped over when the next member is read */
-	if (v.get_object().get(o))
-		return false;
+	if (error_code e = v.get_object().get(o)) /* a value that is not an object is left */
+		return e == INCORRECT_TYPE; /* as it is, stepped over when the next member is read */
 	for (const member &x : m) /* the members' first bytes, mod 64: most keys need no compare */
 		firsts |= 1ULL << (x.key[0] & 63);
 	for (auto field : o) {
