@@ -6,6 +6,7 @@
 #include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include "outputs/json_out.h"
 #include "common/record.h"
 
@@ -229,4 +230,28 @@ Test(json, status_record)
 	cr_assert_eq(json_object_get_int64(v), 7);
 	json_object_put(o);
 	jw_free(&w);
+}
+
+/* Times as records write them, interleaved across more seconds than are kept formatted: each
+ * is what gmtime and strftime make of it, to the microsecond. */
+Test(json, real_times_interleaved)
+{
+	static const uint64_t base = 1795467141ULL * 1000000; /* 2026-11-23T20:52:21Z */
+	static const int order[] = { 0, 1, 0, 2, 3, 4, 5, 0, 5, 1, 6, 0, 7, 3, 86400, 0 };
+	char got[40], want[40], date[24];
+	size_t i;
+
+	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		uint64_t us = base + (uint64_t)order[i] * 1000000 + i * 37;
+		time_t sec = (time_t)(us / 1000000);
+		struct tm tm;
+
+		cr_assert_not_null(gmtime_r(&sec, &tm));
+		strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
+		snprintf(want, sizeof(want), "%s.%06uZ", date, (unsigned)(us % 1000000));
+		smbw_format_real_us(us, got, sizeof(got));
+		cr_assert_str_eq(got, want, "time %zu", i);
+	}
+	smbw_format_real_us(base, got, 11); /* cut, as snprintf would */
+	cr_assert_str_eq(got, "2026-11-23");
 }

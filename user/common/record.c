@@ -63,23 +63,34 @@ uint64_t smbw_real_us(const struct smbw_ctx *ctx, uint64_t mono_ns)
 
 void smbw_format_real_us(uint64_t real_us, char *buf, size_t n)
 {
-	/* the date part of the last second formatted: records come many a second */
-	static __thread time_t last_sec = -1;
-	static __thread char date[24];
+	/* the date part of the last few seconds formatted: records come many a second, and a
+	 * finding's carries three times (its start, its end, the record's own) */
+	static __thread struct {
+		time_t sec;
+		char date[24];
+	} seen[4] = { { -1, "" }, { -1, "" }, { -1, "" }, { -1, "" } };
+	static __thread unsigned next;
 	time_t sec = (time_t)(real_us / 1000000);
 	long usec = (long)(real_us % 1000000);
+	const char *date = NULL;
 	char out[40];
 	size_t dlen;
 	int i;
 
 	if (!n)
 		return;
-	if (sec != last_sec) {
+	for (i = 0; i < 4 && !date; i++)
+		if (seen[i].sec == sec)
+			date = seen[i].date;
+	if (!date) {
+		unsigned k = next++ % 4;
 		struct tm tm;
 
-		if (!gmtime_r(&sec, &tm) || !strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm))
-			date[0] = 0;
-		last_sec = sec;
+		if (!gmtime_r(&sec, &tm) ||
+		    !strftime(seen[k].date, sizeof(seen[k].date), "%Y-%m-%dT%H:%M:%S", &tm))
+			seen[k].date[0] = 0;
+		seen[k].sec = sec;
+		date = seen[k].date;
 	}
 	dlen = strlen(date);
 	memcpy(out, date, dlen);
