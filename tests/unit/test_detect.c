@@ -432,6 +432,43 @@ Test(detect, files_most_sought_then_by_path)
 				 r->f.files[i].path, want[i]);
 }
 
+/* A full table of files makes room by dropping the least sought, the longest unsought of
+ * those: not a file sought more often, however long ago, nor a newer one sought as often
+ * (the files' own order, by count then path, is not the age: once31 is the oldest). */
+Test(detect, full_files_drop_the_least_sought_oldest)
+{
+	char path[32];
+	const struct rec *r;
+	uint64_t t = T0;
+	int i, j;
+	bool often = false, newest = false, oldest_once = false, next_once = false;
+
+	cfg.lookup_threshold = DET_MAX_FILES + 3;
+	start();
+	lookup(t += 1000, "apps", "often.dll"); /* the oldest, but sought twice */
+	lookup(t += 1000, "apps", "often.dll");
+	for (i = DET_MAX_FILES - 1; i >= 1; i--) { /* once31 first; the table is then full */
+		snprintf(path, sizeof(path), "once%02d.dll", i);
+		lookup(t += 1000, "apps", path);
+	}
+	lookup(t += 1000, "apps", "once01.dll"); /* the newest, now sought twice too */
+	cr_assert_eq(nrecs, 0);
+	lookup(t += 1000, "apps", "new.dll"); /* drops once31, the oldest of those sought once */
+	cr_assert_eq(nrecs, 1);
+	r = last();
+	cr_assert_eq(r->f.nfiles, DET_MAX_FILES);
+	for (j = 0; j < r->f.nfiles; j++) {
+		often |= !strcmp(r->f.files[j].path, "often.dll");
+		newest |= !strcmp(r->f.files[j].path, "new.dll");
+		oldest_once |= !strcmp(r->f.files[j].path, "once31.dll");
+		next_once |= !strcmp(r->f.files[j].path, "once30.dll");
+	}
+	cr_assert(often, "often.dll, sought twice, is kept");
+	cr_assert(newest, "new.dll is kept");
+	cr_assert(!oldest_once, "once31.dll, the oldest sought once, is dropped");
+	cr_assert(next_once, "once30.dll, sought once but later, is kept");
+}
+
 /* Quiet counts (nothing new) give no update, whatever the time. */
 Test(detect, no_update_without_new_events)
 {

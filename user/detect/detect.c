@@ -950,12 +950,24 @@ static int find_file(const struct detail *x, uint32_t kh, const char *server, si
 /* The least sought file (the oldest among equals): the one a new file replaces. */
 static int least_sought(const struct detail *x)
 {
-	uint64_t least_count = x->fh[0].count, least_us = x->fh[0].last_us;
 	int i, least = 0;
+#ifdef __SIZEOF_INT128__
+	/* (count, last_us) as one number: a 128-bit compare is two instructions */
+	unsigned __int128 best = (unsigned __int128)x->fh[0].count << 64 | x->fh[0].last_us;
+
+	for (i = 1; i < x->nfiles; i++) {
+		unsigned __int128 k = (unsigned __int128)x->fh[i].count << 64 | x->fh[i].last_us;
+		/* without branches: a mispredicted one per file cost more than the compares */
+		bool less = k < best;
+
+		least = less ? i : least;
+		best = less ? k : best;
+	}
+#else
+	uint64_t least_count = x->fh[0].count, least_us = x->fh[0].last_us;
 
 	for (i = 1; i < x->nfiles; i++) {
 		const struct dfile_hot *g = &x->fh[i];
-		/* without branches: a mispredicted one per file cost more than the compares */
 		bool less = (g->count < least_count) |
 			    ((g->count == least_count) & (g->last_us < least_us));
 
@@ -963,6 +975,7 @@ static int least_sought(const struct detail *x)
 		least_count = less ? g->count : least_count;
 		least_us = less ? g->last_us : least_us;
 	}
+#endif
 	return least;
 }
 
@@ -972,7 +985,8 @@ static int named_since(const struct detail *x, uint32_t nh, uint64_t horizon, in
 	int i, same = 0;
 
 	for (i = 0; i < x->nfiles; i++)
-		same += (x->fh[i].name_hash == nh) & (x->fh[i].last_us >= horizon);
+		if (x->fh[i].name_hash == nh) /* rarely: most files have names of their own */
+			same += x->fh[i].last_us >= horizon;
 	if (skip >= 0)
 		same -= (x->fh[skip].name_hash == nh) & (x->fh[skip].last_us >= horizon);
 	return same;
