@@ -469,6 +469,36 @@ Test(detect, full_files_drop_the_least_sought_oldest)
 	cr_assert(next_once, "once30.dll, sought once but later, is kept");
 }
 
+/* Names are one file whatever their case, at every length the name hash steps through (8
+ * bytes at a time, then the rest), with bytes beside the letters ('@', '[', '`', '{', and
+ * bytes above 0x7f) in them. */
+Test(detect, file_names_fold_case_at_every_length)
+{
+	static const char upper[] = "A@Z[B`Y{C\xc1" "D\xda" "EFGHIJKLMNOP",
+			  lower[] = "a@z[b`y{c\xc1" "d\xda" "efghijklmnop";
+	const size_t most = sizeof(upper) - 1;
+	char path[2][32];
+	const struct rec *r;
+	uint64_t t = T0;
+	size_t n;
+	int j;
+
+	cr_assert_leq(most, DET_MAX_FILES);
+	cfg.lookup_threshold = (uint32_t)(2 * most);
+	start();
+	for (n = 1; n <= most; n++) {
+		snprintf(path[0], sizeof(path[0]), "%.*s", (int)n, upper);
+		snprintf(path[1], sizeof(path[1]), "%.*s", (int)n, lower);
+		lookup(t += 1000, "APPS", path[0]);
+		lookup(t += 1000, "apps", path[1]);
+	}
+	cr_assert_eq(nrecs, 1);
+	r = last();
+	cr_assert_eq(r->f.nfiles, (int)most, "%d files for %zu names", r->f.nfiles, most);
+	for (j = 0; j < r->f.nfiles; j++)
+		cr_assert_eq(r->f.files[j].count, 2, "%s", r->f.files[j].path);
+}
+
 /* Quiet counts (nothing new) give no update, whatever the time. */
 Test(detect, no_update_without_new_events)
 {

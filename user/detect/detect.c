@@ -23,7 +23,7 @@
 #define ACCOUNT_LOCKED_OUT 0xc0000234U
 #define INLINE_SLICES 3 /* slices a pair without detail keeps */
 #define NIL 0           /* pair index 0 is never used: "none" in chains and lists */
-#define FNV0 2166136261u /* FNV-1a's offset basis: the hash of "" */
+#define HASH0 2166136261u /* where a name's hash starts (see hash_fold) */
 
 /* Failed logons and lookups in one slice of the window (counts saturate). */
 struct slice {
@@ -153,6 +153,73 @@ void det_config_defaults(struct det_config *c)
 	c->max_keys = DET_DEFAULT_MAX_PAIRS;
 }
 
+/* --- hashes of names, ASCII case folded, 8 bytes a step --- */
+
+/* The 8 bytes in v with 'A'..'Z' made 'a'..'z' (each byte on its own: a byte's high bit keeps
+ * the sums below from carrying into the next). */
+static inline uint64_t fold8(uint64_t v)
+{
+	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+	uint64_t t = v & ~highs;
+	uint64_t ge_a = t + ones * (0x80 - 'A'), gt_z = t + ones * (0x80 - 'Z' - 1);
+
+	return v | ((ge_a & ~gt_z & ~v & highs) >> 2); /* 0x80 >> 2: the case bit */
+}
+
+/* The last n (1 to 7) bytes at p, folded, as one number: two loads that may overlap (each
+ * folded first, so equal names give equal numbers whatever the byte order). */
+static inline uint64_t fold_tail(const unsigned char *p, size_t n)
+{
+	uint32_t a, b;
+
+	if (n >= 4) {
+		memcpy(&a, p, 4);
+		memcpy(&b, p + n - 4, 4);
+		return fold8(a) | fold8(b) << ((n - 4) * 8);
+	}
+	return fold8((uint64_t)p[0] | (uint64_t)p[n / 2] << (n / 2 * 8) |
+		     (uint64_t)p[n - 1] << ((n - 1) * 8));
+}
+
+static inline uint64_t hash_step(uint64_t h, uint64_t v)
+{
+	h = (h ^ v) * 0x9e3779b97f4a7c15ULL;
+	return h ^ (h >> 29);
+}
+
+/* The case-folded hash of s[0..n), continuing from h (so that names hash one after another). */
+static uint32_t hash_fold_n(uint32_t h, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	uint64_t x = h ^ ((uint64_t)n << 32), v;
+
+	for (; n >= 8; p += 8, n -= 8) {
+		memcpy(&v, p, 8);
+		x = hash_step(x, fold8(v));
+	}
+	if (n)
+		x = hash_step(x, fold_tail(p, n));
+	return (uint32_t)(x ^ (x >> 32));
+}
+
+/* The same of a string (NULL as ""). */
+static uint32_t hash_fold(uint32_t h, const char *s)
+{
+	return hash_fold_n(h, s ? s : "", s ? strlen(s) : 0);
+}
+
+/* hash_fold(h, path), and in *name that of its last '/'-separated component alone (from
+ * HASH0). */
+static uint32_t hash_fold_path(uint32_t h, const char *path, uint32_t *name)
+{
+	const char *slash = strrchr(path, '/');
+	const char *nm = slash ? slash + 1 : path;
+	size_t nlen = strlen(nm);
+
+	*name = hash_fold_n(HASH0, nm, nlen);
+	return hash_fold_n(h, path, (size_t)(nm - path) + nlen);
+}
+
 static void copy(char *dst, size_t n, const char *src)
 {
 	size_t len = src ? strnlen(src, n - 1) : 0;
@@ -232,7 +299,7 @@ struct detector *det_new(const struct det_config *c, det_emit_fn emit, void *arg
 	d->emit = emit;
 	d->arg = arg;
 	d->next_id = 1;
-	d->last_hash = FNV0; /* of "", the bare form of the empty last_account */
+	d->last_hash = hash_fold(HASH0, ""); /* the bare form of the empty last_account */
 	/* zero pages: a bucket costs memory only once a pair lands in it */
 	d->nbuckets = pow2_at_least(d->c.max_keys);
 	d->buckets = calloc(d->nbuckets, sizeof(*d->buckets));
@@ -287,42 +354,6 @@ void det_free(struct detector *d)
 	free(d->buckets);
 	free(d->abuckets);
 	free(d);
-}
-
-/* FNV-1a over ASCII-case-folded bytes, continuing from h. */
-static uint32_t hash_fold(uint32_t h, const char *s)
-{
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c >= 'A' && c <= 'Z')
-			c = (unsigned char)(c - 'A' + 'a');
-		h = (h ^ c) * 16777619u;
-	}
-	return h;
-}
-
-/* hash_fold(h, path), and in *name that of its last '/'-separated component alone (from
- * FNV0), in one pass. */
-static uint32_t hash_fold_path(uint32_t h, const char *path, uint32_t *name)
-{
-	uint32_t n = FNV0;
-
-	for (; *path; path++) {
-		unsigned char c = (unsigned char)*path;
-
-		if (c == '/') {
-			h = (h ^ c) * 16777619u;
-			n = FNV0;
-			continue;
-		}
-		if (c >= 'A' && c <= 'Z')
-			c = (unsigned char)(c - 'A' + 'a');
-		h = (h ^ c) * 16777619u;
-		n = (n ^ c) * 16777619u;
-	}
-	*name = n;
-	return h;
 }
 
 static const char *base(const char *path)
@@ -1009,12 +1040,7 @@ static uint32_t add_file(struct detail *x, const struct det_event *e, uint64_t h
 
 	if (!server)
 		server = "";
-	kh = hash_fold_path(hash_fold(FNV0, share), path, &nh);
-	for (i = 0; i < (int)slen; i++) {
-		char c = server[i];
-
-		kh = (kh ^ (unsigned char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c)) * 16777619u;
-	}
+	kh = hash_fold_n(hash_fold_path(hash_fold(HASH0, share), path, &nh), server, slen);
 	found = find_file(x, kh, server, slen, share, path);
 	*named = 1;
 	if (want_named)
@@ -1520,7 +1546,7 @@ static const char *event_account(struct detector *d, const char *account, uint32
 
 	if (len == DET_STR || strcmp(in, d->last_account)) {
 		bare_account(in, d->last_bare, sizeof(d->last_bare));
-		d->last_hash = hash_fold(FNV0, d->last_bare);
+		d->last_hash = hash_fold(HASH0, d->last_bare);
 		if (len < DET_STR)
 			memcpy(d->last_account, in, len + 1);
 		else
