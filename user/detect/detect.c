@@ -884,13 +884,12 @@ static const char *unc_server(const char *unc, size_t *len)
 	return unc + 2;
 }
 
-/* Whether the file is (server, share, path), its key hash compared first. */
-static int file_cmp_key(const struct dfile_hot *h, const struct dfile *x, uint32_t kh,
-			const char *server, size_t slen, const char *share, const char *path)
+/* Whether the file's names are (server, share, path), case-folded. */
+static bool same_file(const struct dfile *f, const char *server, size_t slen, const char *share,
+		      const char *path)
 {
-	return h->key_hash == kh && strlen(x->server) == slen &&
-	       !strncasecmp(x->server, server, slen) && !strcasecmp(x->share, share) &&
-	       !strcasecmp(x->path, path);
+	return strlen(f->server) == slen && !strncasecmp(f->server, server, slen) &&
+	       !strcasecmp(f->share, share) && !strcasecmp(f->path, path);
 }
 
 /* A string's first 8 bytes as a big-endian number, NULs after its end: two of them compare as
@@ -965,15 +964,14 @@ static bool grow_files(struct detail *x)
 	return true;
 }
 
-/* The file (server, share, path) in the table, or -1. */
+/* The file (server, share, path) in the table, or -1: its key hash kh compared first. */
 static int find_file(const struct detail *x, uint32_t kh, const char *server, size_t slen,
 		     const char *share, const char *path)
 {
 	int i;
 
 	for (i = 0; i < x->nfiles; i++)
-		if (x->fh[i].key_hash == kh &&
-		    file_cmp_key(&x->fh[i], &x->files[i], kh, server, slen, share, path))
+		if (x->fh[i].key_hash == kh && same_file(&x->files[i], server, slen, share, path))
 			return i;
 	return -1;
 }
@@ -1010,16 +1008,21 @@ static int least_sought(const struct detail *x)
 	return least;
 }
 
-/* How many files of the name (its hash) were sought since horizon, but the one at skip. */
+/* Whether the file has the name (its hash) and was sought since horizon. */
+static inline bool named_recently(const struct dfile_hot *g, uint32_t nh, uint64_t horizon)
+{
+	return g->name_hash == nh && g->last_us >= horizon; /* most files have names of their own */
+}
+
+/* How many files of the name were sought since horizon, but the one at skip. */
 static int named_since(const struct detail *x, uint32_t nh, uint64_t horizon, int skip)
 {
 	int i, same = 0;
 
 	for (i = 0; i < x->nfiles; i++)
-		if (x->fh[i].name_hash == nh) /* rarely: most files have names of their own */
-			same += x->fh[i].last_us >= horizon;
+		same += named_recently(&x->fh[i], nh, horizon);
 	if (skip >= 0)
-		same -= (x->fh[skip].name_hash == nh) & (x->fh[skip].last_us >= horizon);
+		same -= named_recently(&x->fh[skip], nh, horizon);
 	return same;
 }
 
@@ -1072,7 +1075,7 @@ static uint32_t add_file(struct detail *x, const struct det_event *e, uint64_t h
 		}
 		/* it no longer counts among the files of that name */
 		if (want_named)
-			*named -= x->fh[i].name_hash == nh && x->fh[i].last_us >= horizon;
+			*named -= named_recently(&x->fh[i], nh, horizon);
 	}
 	fh = &x->fh[i];
 	f = &x->files[i];
