@@ -65,10 +65,11 @@ void smbw_format_real_us(uint64_t real_us, char *buf, size_t n)
 {
 	/* the date part of the last few seconds formatted: records come many a second, and a
 	 * finding's carries three times (its start, its end, the record's own) */
+	enum { KEPT = 4 };
 	static __thread struct {
 		time_t sec;
 		char date[24];
-	} seen[4] = { { -1, "" }, { -1, "" }, { -1, "" }, { -1, "" } };
+	} seen[KEPT] = { [0 ... KEPT - 1] = { -1, "" } };
 	static __thread unsigned next;
 	time_t sec = (time_t)(real_us / 1000000);
 	long usec = (long)(real_us % 1000000);
@@ -79,11 +80,11 @@ void smbw_format_real_us(uint64_t real_us, char *buf, size_t n)
 
 	if (!n)
 		return;
-	for (i = 0; i < 4 && !date; i++)
+	for (i = 0; i < KEPT && !date; i++)
 		if (seen[i].sec == sec)
 			date = seen[i].date;
 	if (!date) {
-		unsigned k = next++ % 4;
+		unsigned k = next++ % KEPT;
 		struct tm tm;
 
 		if (!gmtime_r(&sec, &tm) ||

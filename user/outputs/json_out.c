@@ -116,17 +116,16 @@ static char *esc_into(char *o, const char *str, size_t n)
 
 		if (i + 8 <= n) { /* 8 bytes copied as one: those before the first special count */
 			uint64_t m;
+			size_t k;
 
 			memcpy(&v, s + i, 8);
 			memcpy(o, &v, 8); /* room: 6 * 8 bytes for these 8 */
 			m = special8(v);
-			if (!m) {
-				o += 8;
-				i += 8;
+			k = m ? plain_before(m) : 8;
+			o += k;
+			i += k;
+			if (!m)
 				continue;
-			}
-			o += plain_before(m);
-			i += plain_before(m);
 		}
 		c = s[i];
 		if (plain[c]) {
