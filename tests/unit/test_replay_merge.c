@@ -29,6 +29,17 @@ static void teardown(void)
 
 TestSuite(replay_merge, .init = setup, .fini = teardown);
 
+/* A new input file named name in the test's directory: its path in path[600], open to write. */
+static FILE *input(char *path, const char *name)
+{
+	FILE *f;
+
+	snprintf(path, 600, "%s/%s", dir, name);
+	f = fopen(path, "w");
+	cr_assert_not_null(f, "%s", path);
+	return f;
+}
+
 /* smbwatch's record of a failed open of share\path on server at 20:52:sec. */
 static void file_rec(FILE *f, const char *server, int sec, const char *share, const char *dirs,
 		     const char *name)
@@ -122,11 +133,8 @@ Test(replay_merge, two_servers_one_finding)
 	FILE *fa, *fb;
 	const char *d;
 
-	snprintf(a, sizeof(a), "%s/filesrv1.json", dir);
-	snprintf(b, sizeof(b), "%s/filesrv2.json", dir);
-	fa = fopen(a, "w");
-	fb = fopen(b, "w");
-	cr_assert(fa && fb);
+	fa = input(a, "filesrv1.json");
+	fb = input(b, "filesrv2.json");
 	/* the PATH walk: apps on FILESRV1, then tools on FILESRV2, then apps\bin on FILESRV1 */
 	file_rec(fa, "FILESRV1", 1, "apps", "", "cwcsp.dll");
 	file_rec(fb, "FILESRV2", 2, "tools", "", "cwcsp.dll");
@@ -193,11 +201,8 @@ Test(replay_merge, merged_in_time_order)
 	FILE *fa, *fb;
 	int i;
 
-	snprintf(a, sizeof(a), "%s/a.json", dir);
-	snprintf(b, sizeof(b), "%s/b.json", dir);
-	fa = fopen(a, "w");
-	fb = fopen(b, "w");
-	cr_assert(fa && fb);
+	fa = input(a, "a.json");
+	fb = input(b, "b.json");
 	file_rec(fa, "FILESRV1", 10, "apps", "", "x.dll");
 	file_rec(fa, "FILESRV1", 30, "apps", "bin", "x.dll");
 	file_rec(fa, "FILESRV1", 50, "apps", "lib", "x.dll");
@@ -223,9 +228,7 @@ Test(replay_merge, out_of_order_within_a_file_is_counted)
 	FILE *fa;
 	int i;
 
-	snprintf(a, sizeof(a), "%s/stepped.json", dir);
-	fa = fopen(a, "w");
-	cr_assert_not_null(fa);
+	fa = input(a, "stepped.json");
 	logon_rec(fa, 30);
 	logon_rec(fa, 10); /* the clock stepped back */
 	logon_rec(fa, 40);
@@ -260,9 +263,7 @@ Test(replay_merge, update_interval)
 	FILE *f;
 	int sec;
 
-	snprintf(a, sizeof(a), "%s/a.json", dir);
-	f = fopen(a, "w");
-	cr_assert_not_null(f);
+	f = input(a, "a.json");
 	for (sec = 0; sec < 10; sec++) /* the 10th failed lookup opens the finding, at :09 */
 		file_rec(f, "FILESRV", sec, "apps", "", "x.dll");
 	for (sec = 14; sec < 60; sec += 5)
