@@ -964,49 +964,14 @@ static bool grow_files(struct detail *x)
 	return true;
 }
 
-/* The file (server, share, path) in the table, or -1: its key hash kh compared first. */
-static int find_file(const struct detail *x, uint32_t kh, const char *server, size_t slen,
-		     const char *share, const char *path)
-{
-	int i;
-
-	for (i = 0; i < x->nfiles; i++)
-		if (x->fh[i].key_hash == kh && same_file(&x->files[i], server, slen, share, path))
-			return i;
-	return -1;
-}
-
-/* The least sought file (the oldest among equals): the one a new file replaces. */
-static int least_sought(const struct detail *x)
-{
-	int i, least = 0;
-#ifdef __SIZEOF_INT128__
-	/* (count, last_us) as one number: a 128-bit compare is two instructions */
-	unsigned __int128 best = (unsigned __int128)x->fh[0].count << 64 | x->fh[0].last_us;
-
-	for (i = 1; i < x->nfiles; i++) {
-		unsigned __int128 k = (unsigned __int128)x->fh[i].count << 64 | x->fh[i].last_us;
-		/* without branches: a mispredicted one per file cost more than the compares */
-		bool less = k < best;
-
-		least = less ? i : least;
-		best = less ? k : best;
-	}
-#else
-	uint64_t least_count = x->fh[0].count, least_us = x->fh[0].last_us;
-
-	for (i = 1; i < x->nfiles; i++) {
-		const struct dfile_hot *g = &x->fh[i];
-		bool less = (g->count < least_count) |
-			    ((g->count == least_count) & (g->last_us < least_us));
-
-		least = less ? i : least;
-		least_count = less ? g->count : least_count;
-		least_us = less ? g->last_us : least_us;
-	}
-#endif
-	return least;
-}
+/* One pass over a finding's files for a lookup of (server, share, path): the file itself, the
+ * one a new file would replace, and how many others of its name were sought lately. */
+struct file_scan {
+	int found; /* the file, or -1: its key hash kh compared first */
+	int least; /* the least sought file (the oldest among equals) */
+	int named; /* files of name hash nh sought since horizon, the found one not counted */
+	bool least_named; /* whether the least sought is one of those */
+};
 
 /* Whether the file has the name (its hash) and was sought since horizon. */
 static inline bool named_recently(const struct dfile_hot *g, uint32_t nh, uint64_t horizon)
@@ -1014,16 +979,56 @@ static inline bool named_recently(const struct dfile_hot *g, uint32_t nh, uint64
 	return g->name_hash == nh && g->last_us >= horizon; /* most files have names of their own */
 }
 
-/* How many files of the name were sought since horizon, but the one at skip. */
-static int named_since(const struct detail *x, uint32_t nh, uint64_t horizon, int skip)
+/* The table read once: three passes (find, least sought, same-name count) cost three times
+ * its loads, and a finding's table is full whenever its client seeks many names. */
+static struct file_scan scan_files(const struct detail *x, uint32_t kh, uint32_t nh,
+				   uint64_t horizon, const char *server, size_t slen,
+				   const char *share, const char *path)
 {
-	int i, same = 0;
+	struct file_scan r = { .found = -1 };
+#ifdef __SIZEOF_INT128__
+	/* (count, last_us) as one number: a 128-bit compare is two instructions */
+	unsigned __int128 best;
+#else
+	uint64_t best_count, best_us;
+#endif
+	int i;
 
-	for (i = 0; i < x->nfiles; i++)
-		same += named_recently(&x->fh[i], nh, horizon);
-	if (skip >= 0)
-		same -= named_recently(&x->fh[skip], nh, horizon);
-	return same;
+	if (!x->nfiles)
+		return r;
+#ifdef __SIZEOF_INT128__
+	best = (unsigned __int128)x->fh[0].count << 64 | x->fh[0].last_us;
+#else
+	best_count = x->fh[0].count;
+	best_us = x->fh[0].last_us;
+#endif
+	r.least_named = named_recently(&x->fh[0], nh, horizon);
+	for (i = 0; i < x->nfiles; i++) {
+		const struct dfile_hot *g = &x->fh[i];
+		bool named = named_recently(g, nh, horizon);
+#ifdef __SIZEOF_INT128__
+		unsigned __int128 k = (unsigned __int128)g->count << 64 | g->last_us;
+		bool less = k < best;
+
+		best = less ? k : best;
+#else
+		bool less = (g->count < best_count) |
+			    ((g->count == best_count) & (g->last_us < best_us));
+
+		best_count = less ? g->count : best_count;
+		best_us = less ? g->last_us : best_us;
+#endif
+		/* without branches: a mispredicted one a file cost more than the compares */
+		r.least = less ? i : r.least;
+		r.least_named = less ? named : r.least_named;
+		r.named += named;
+		if (g->key_hash == kh && r.found < 0 &&
+		    same_file(&x->files[i], server, slen, share, path)) {
+			r.found = i;
+			r.named -= named;
+		}
+	}
+	return r;
 }
 
 /* Adds or counts a file; returns the name hash of its last component (0: out of memory), and
@@ -1035,6 +1040,7 @@ static uint32_t add_file(struct detail *x, const struct det_event *e, uint64_t h
 	size_t slen = 0, shlen, plen, need;
 	const char *server = unc_server(e->unc, &slen);
 	const char *share = e->share ? e->share : "", *path = e->path ? e->path : "";
+	struct file_scan sc;
 	uint32_t kh, nh;
 	struct dfile_hot *fh;
 	struct dfile *f;
@@ -1044,10 +1050,9 @@ static uint32_t add_file(struct detail *x, const struct det_event *e, uint64_t h
 	if (!server)
 		server = "";
 	kh = hash_fold_n(hash_fold_path(hash_fold(HASH0, share), path, &nh), server, slen);
-	found = find_file(x, kh, server, slen, share, path);
-	*named = 1;
-	if (want_named)
-		*named += named_since(x, nh, horizon, found);
+	sc = scan_files(x, kh, nh, horizon, server, slen, share, path);
+	found = sc.found;
+	*named = want_named ? 1 + sc.named : 1;
 	if (found >= 0) {
 		x->fh[found].count++;
 		x->fh[found].last_us = e->ts_us;
@@ -1064,7 +1069,7 @@ static uint32_t add_file(struct detail *x, const struct det_event *e, uint64_t h
 			return 0;
 		i = x->nfiles++;
 	} else { /* the least looked-for makes room, in its own allocation when the new fits */
-		i = least_sought(x);
+		i = sc.least;
 		if (x->files[i].size >= need) {
 			str = x->files[i].server;
 			need = x->files[i].size;
@@ -1075,7 +1080,7 @@ static uint32_t add_file(struct detail *x, const struct det_event *e, uint64_t h
 		}
 		/* it no longer counts among the files of that name */
 		if (want_named)
-			*named -= named_recently(&x->fh[i], nh, horizon);
+			*named -= sc.least_named;
 	}
 	fh = &x->fh[i];
 	f = &x->files[i];
