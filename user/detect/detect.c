@@ -46,8 +46,9 @@ struct dfile_hot {
 /* ...and its names: one allocation holds "server\0share\0path\0". */
 struct dfile {
 	char *server, *share, *path;
-	size_t size; /* of that allocation: an evicted file's is reused when the new one fits */
 	uint64_t path_head; /* path's first 8 bytes, big-endian (NUL-padded): strcmp's order */
+	uint32_t size; /* of that allocation: an evicted file's is reused when the new one fits */
+	uint16_t server_len, share_len, path_len; /* below DET_STR, DET_STR and DET_PATH */
 };
 
 struct missing_share {
@@ -888,7 +889,7 @@ static const char *unc_server(const char *unc, size_t *len)
 static bool same_file(const struct dfile *f, const char *server, size_t slen, const char *share,
 		      const char *path)
 {
-	return strlen(f->server) == slen && !strncasecmp(f->server, server, slen) &&
+	return f->server_len == slen && !strncasecmp(f->server, server, slen) &&
 	       !strcasecmp(f->share, share) && !strcasecmp(f->path, path);
 }
 
@@ -1091,10 +1092,13 @@ static uint32_t add_file(struct detail *x, const struct det_event *e, uint64_t h
 	memcpy(str + slen + shlen + 2, path, plen);
 	str[slen + shlen + 2 + plen] = 0;
 	f->server = str;
-	f->size = need;
+	f->size = (uint32_t)need;
 	f->share = str + slen + 1;
 	f->path = str + slen + shlen + 2;
 	f->path_head = str_head(f->path);
+	f->server_len = (uint16_t)slen;
+	f->share_len = (uint16_t)shlen;
+	f->path_len = (uint16_t)plen;
 	fh->count = 1;
 	fh->last_us = e->ts_us;
 	fh->key_hash = kh;
@@ -1342,7 +1346,7 @@ static void build_message(struct detector *d, struct det_finding *f)
 			if (i)
 				o = add(m, n, o, ",");
 			o = add_unc(m, n, o, f->files[i].server[0] ? f->files[i].server : f->server,
-				    f->files[i].share, f->files[i].path, strlen(f->files[i].path), true);
+				    f->files[i].share, f->files[i].path, f->files[i].path_len, true);
 			o = add(m, n, o, " (");
 			o = add_u64(m, n, o, f->files[i].count);
 			o = add(m, n, o, ")");
@@ -1398,6 +1402,9 @@ static void materialize(struct detector *d, struct pair *p)
 		o->server = x->files[i].server; /* cut to DET_STR, DET_PATH by add_file */
 		o->share = x->files[i].share;
 		o->path = x->files[i].path;
+		o->server_len = x->files[i].server_len;
+		o->share_len = x->files[i].share_len;
+		o->path_len = x->files[i].path_len;
 		o->count = x->fh[i].count;
 		o->last_us = x->fh[i].last_us;
 		o->key_hash = x->fh[i].key_hash;

@@ -71,6 +71,7 @@ struct det_file {
 	const char *server; /* as in the UNC path of the lookup ("" when it had none), < DET_STR */
 	const char *share;  /* < DET_STR bytes */
 	const char *path;   /* inside the share, '/'-separated, < DET_PATH bytes */
+	uint16_t server_len, share_len, path_len; /* their strlen */
 	uint64_t count;
 	uint64_t last_us;
 	uint32_t key_hash;  /* of (share, path), case-folded: a quick "not this one" */

@@ -594,7 +594,7 @@ static void statuses(struct jw *w, const char *k, const struct det_status *s, in
  * jw_str and jw_u64 would write it, in one reservation (a finding has up to 32 of them). */
 static void file_entry(struct jw *w, const struct det_file *x)
 {
-	size_t pl = strlen(x->path), sl = strlen(x->share), vl = strlen(x->server);
+	size_t pl = x->path_len, sl = x->share_len, vl = x->server_len;
 	char *o;
 
 	key(w, NULL); /* the comma before it */
