@@ -618,14 +618,15 @@ static uint32_t pair_slot(struct detector *d)
 static uint32_t pair_get(struct detector *d, struct account *a, const char *ip)
 {
 	uint32_t h = pair_hash(a, ip), i = pair_find(d, a, ip, h);
-	size_t len = strlen(ip);
 	char *heap = NULL;
 	struct pair *p;
+	size_t len;
 
 	if (i) {
 		lru_touch(d, i);
 		return i;
 	}
+	len = strlen(ip);
 	if (len >= sizeof(p->ip.in) && !(heap = strdup(ip)))
 		return NIL;
 	account_ref(d, a); /* before evicting: the victim may be a's last pair */
@@ -1032,14 +1033,13 @@ static struct file_scan scan_files(const struct detail *x, uint32_t kh, uint32_t
 	return r;
 }
 
-/* Adds or counts a file; returns the name hash of its last component (0: out of memory), and
- * in *named how many kept files of that name were sought since horizon, this one too (when
- * want_named; else 1). */
-static uint32_t add_file(struct detail *x, const struct det_event *e, uint64_t horizon,
-			 bool want_named, int *named)
+/* Adds or counts a file, on server (slen bytes, from the lookup's UNC path; "" without one);
+ * returns the name hash of its last component (0: out of memory), and in *named how many kept
+ * files of that name were sought since horizon, this one too (when want_named; else 1). */
+static uint32_t add_file(struct detail *x, const struct det_event *e, const char *server,
+			 size_t slen, uint64_t horizon, bool want_named, int *named)
 {
-	size_t slen = 0, shlen, plen, need;
-	const char *server = unc_server(e->unc, &slen);
+	size_t shlen, plen, need;
 	const char *share = e->share ? e->share : "", *path = e->path ? e->path : "";
 	struct file_scan sc;
 	uint32_t kh, nh;
@@ -1048,8 +1048,6 @@ static uint32_t add_file(struct detail *x, const struct det_event *e, uint64_t h
 	char *str;
 	int i, found;
 
-	if (!server)
-		server = "";
 	kh = hash_fold_n(hash_fold_path(hash_fold(HASH0, share), path, &nh), server, slen);
 	sc = scan_files(x, kh, nh, horizon, server, slen, share, path);
 	found = sc.found;
@@ -1500,7 +1498,7 @@ static void count_event(struct detector *d, struct pair *p, const struct det_eve
 /* The detail's part of a failed event: names, files, shares, the PATH rule. */
 static void detail_event(struct detector *d, struct detail *x, const struct det_event *e)
 {
-	size_t len;
+	size_t len = 0;
 	const char *server;
 
 	if (e->ts_us > x->end_us)
@@ -1509,7 +1507,8 @@ static void detail_event(struct detector *d, struct detail *x, const struct det_
 	set_str(&x->workstation, e->workstation);
 	if (e->kind != DET_LOOKUP)
 		return;
-	if (!e->is_tree && (server = unc_server(e->unc, &len))) {
+	server = e->is_tree ? NULL : unc_server(e->unc, &len);
+	if (server) {
 		if (!x->server || strlen(x->server) != len || strncmp(x->server, server, len)) {
 			char *s = strndup(server, len < DET_STR ? len : DET_STR - 1);
 
@@ -1526,7 +1525,8 @@ static void detail_event(struct detector *d, struct detail *x, const struct det_
 		/* once the rule holds, it holds until the next finding record recomputes it */
 		bool want_named = d->c.path_threshold && !x->rule_path;
 		int named;
-		uint32_t nh = add_file(x, e, horizon, want_named, &named);
+		uint32_t nh = add_file(x, e, server ? server : "", len, horizon, want_named,
+				       &named);
 
 		/* only this name can have newly reached the threshold */
 		if (nh && want_named &&
