@@ -803,6 +803,38 @@ Test(detect, path_search_groups_one_name)
 				 "\\\\FILESRV\\apps\\bin, \\\\FILESRV\\tools.");
 }
 
+/* A full file table: the file a new one replaces no longer counts among the directories its
+ * name was sought in. x.dll in a/ (sought once, the least sought) and b/ (twice), then in c/:
+ * c/ replaces a/, so two directories are kept, not three. Another client, whose table is not
+ * full, is found for the same three lookups. */
+Test(detect, path_search_full_table_counts_kept_directories)
+{
+	char path[32];
+	uint64_t t = T0;
+	int i;
+
+	cfg.lookup_threshold = 1000;
+	start();
+	lookup(t += 1000, "apps", "a/x.dll");
+	lookup(t += 1000, "apps", "b/x.dll");
+	lookup(t += 1000, "apps", "b/x.dll");
+	for (i = 0; i < DET_MAX_FILES - 2; i++) { /* the table is then full, each sought twice */
+		snprintf(path, sizeof(path), "f%02d.dll", i);
+		lookup(t += 1000, "apps", path);
+		lookup(t += 1000, "apps", path);
+	}
+	lookup(t += 1000, "apps", "c/x.dll");
+	cr_assert_eq(nrecs, 0, "a/x.dll was replaced: x.dll is kept in two directories");
+
+	lookup_from(t += 1000, ACCT, "198.18.0.6", "apps", "a/x.dll");
+	lookup_from(t += 1000, ACCT, "198.18.0.6", "apps", "b/x.dll");
+	lookup_from(t += 1000, ACCT, "198.18.0.6", "apps", "c/x.dll");
+	cr_assert_eq(nrecs, 1, "the same three directories, nothing replaced");
+	cr_assert(recs[0].f.rule_path);
+	cr_assert_str_eq(recs[0].f.ip, "198.18.0.6");
+	cr_assert_eq(recs[0].f.npath_files, 3);
+}
+
 Test(detect, path_search_is_case_insensitive)
 {
 	const struct rec *r;
