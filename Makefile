@@ -32,7 +32,7 @@ endif
 .PHONY: all clean check check-unit check-integration check-integration-4.22 demo bench vmlinux \
 	install uninstall
 
-all: $(OUT)/smbwatch $(OUT)/smbsim $(OUT)/smbstorm
+all: $(OUT)/smbwatch $(OUT)/smbsim $(OUT)/smbstorm $(OUT)/uprobe-cost
 
 # --- BPF object and skeleton ---
 $(OUT)/smbwatch.bpf.o: bpf/smbwatch.bpf.c bpf/smbwatch.h vmlinux.h | $(OUT)
@@ -111,6 +111,19 @@ $(OUT)/smbstorm: tools/smbstorm.c | $(OUT)
 $(OUT)/json-floor: tools/json-floor.cc | $(OUT)
 	$(call msg,CXX,$@)
 	$(Q)$(CXX) $(CXXFLAGS) $(JF_ARCH) $(JF_NDEBUG) $< -lsimdjson -o $@
+
+# What one uprobe hit costs a process here (tools/bench): its own counting program and skeleton.
+$(OUT)/uprobe-cost.bpf.o: tools/uprobe-cost.bpf.c vmlinux.h | $(OUT)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(OUT)/uprobe_cost.skel.h: $(OUT)/uprobe-cost.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name uprobe_cost_bpf > $@
+
+$(OUT)/uprobe-cost: tools/uprobe-cost.c $(OUT)/uprobe_cost.skel.h | $(OUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $< -lbpf -lelf -lz -o $@
 
 # --- tests (Criterion) ---
 UNIT_SRCS := $(wildcard tests/unit/*.c)
@@ -270,7 +283,7 @@ demo: $(OUT)/smbwatch $(OUT)/smbsim
 	tools/demo --no-install
 
 # Cost of tracing, as ratios in one run; writes BENCHMARKS.md (root, a few minutes).
-bench: $(OUT)/smbwatch $(OUT)/smbsim $(OUT)/smbstorm $(OUT)/json-floor
+bench: $(OUT)/smbwatch $(OUT)/smbsim $(OUT)/smbstorm $(OUT)/json-floor $(OUT)/uprobe-cost
 	tools/bench
 
 # Regenerates vmlinux.h (committed) from the running kernel's BTF.
