@@ -9,9 +9,16 @@
  *   uprobe-cost [-n CALLS] [-r ROUNDS]
  *
  * Prints one line: "uprobe-cost: hit_us=H untraced_ns=U traced_ns=T calls=N rounds=R" (the
- * medians of the rounds, per call). Exits 1 when the probe did not count every call. */
+ * medians of the rounds, per call). Exits 1 when the probe did not count every call.
+ *
+ *   uprobe-cost --attach LIBRARY:SYMBOL
+ *
+ * puts the same counting probe on SYMBOL in LIBRARY for every process instead, until SIGINT
+ * or SIGTERM, then prints "uprobe-cost: hits=N": a traced/untraced run with it is what the
+ * trap alone costs there (smbd's, beside what smbwatch's programs add). */
 #include <argp.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,11 +50,14 @@ static struct {
 	unsigned long calls;
 	int rounds;
 	bool verbose;
+	char *attach; /* LIBRARY:SYMBOL */
 } opt = { .calls = 200000, .rounds = 5 };
 
 static const struct argp_option options[] = {
 	{ "calls", 'n', "N", 0, "calls per measurement (default 200000)", 0 },
 	{ "rounds", 'r', "R", 0, "untraced/traced rounds, medians reported (default 5)", 0 },
+	{ "attach", 'a', "LIBRARY:SYMBOL", 0,
+	  "count hits of SYMBOL in LIBRARY in every process until SIGINT or SIGTERM", 0 },
 	{ "verbose", 'v', NULL, 0, "libbpf's messages", 0 },
 	{},
 };
@@ -72,6 +82,11 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		return 0;
 	case 'v':
 		opt.verbose = true;
+		return 0;
+	case 'a':
+		if (!strchr(arg, ':') || arg[0] == ':' || !strchr(arg, ':')[1])
+			argp_error(state, "--attach takes LIBRARY:SYMBOL, not '%s'", arg);
+		opt.attach = arg;
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -138,6 +153,45 @@ static int hits_counted(struct uprobe_cost_bpf *skel, uint64_t *total)
 	return err;
 }
 
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+/* --attach: the counting probe on another program's function, every process, until a signal. */
+static int count_hits(struct uprobe_cost_bpf *skel)
+{
+	char *sym = strrchr(opt.attach, ':');
+	LIBBPF_OPTS(bpf_uprobe_opts, uo, .func_name = sym + 1);
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct bpf_link *link;
+	uint64_t counted = 0;
+
+	*sym = 0;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	link = bpf_program__attach_uprobe_opts(skel->progs.uc_hit, -1, opt.attach, 0, &uo);
+	if (!link) {
+		fprintf(stderr, "uprobe-cost: cannot attach a uprobe to %s in %s: %s\n", sym + 1,
+			opt.attach, strerror(errno));
+		return 1;
+	}
+	printf("uprobe-cost: attached\n");
+	fflush(stdout);
+	while (!stop)
+		pause();
+	bpf_link__destroy(link);
+	if (hits_counted(skel, &counted)) {
+		fprintf(stderr, "uprobe-cost: cannot read the count\n");
+		return 1;
+	}
+	printf("uprobe-cost: hits=%llu\n", (unsigned long long)counted);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct argp argp = { options, parse_arg, NULL,
@@ -164,6 +218,10 @@ int main(int argc, char **argv)
 	skel = uprobe_cost_bpf__open_and_load();
 	if (!skel) {
 		fprintf(stderr, "uprobe-cost: cannot load the BPF program: %s\n", strerror(errno));
+		goto cleanup;
+	}
+	if (opt.attach) {
+		err = count_hits(skel);
 		goto cleanup;
 	}
 	time_calls(opt.calls / 10 + 1); /* warm up */
