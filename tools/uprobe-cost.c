@@ -83,8 +83,8 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case 'v':
 		opt.verbose = true;
 		return 0;
-	case 'a':
-		if (!strchr(arg, ':') || arg[0] == ':' || !strchr(arg, ':')[1])
+	case 'a': /* split at the last ':', as count_hits does */
+		if (!strrchr(arg, ':') || strrchr(arg, ':') == arg || !strrchr(arg, ':')[1])
 			argp_error(state, "--attach takes LIBRARY:SYMBOL, not '%s'", arg);
 		opt.attach = arg;
 		return 0;
