@@ -100,8 +100,9 @@ static inline size_t plain_before(uint64_t m)
 #endif
 }
 
-/* The quoted, escaped string at o, which has room for 6 * n + 2 bytes (\u00XX for each input
- * byte); returns the end. */
+/* The quoted, escaped string at o, which has room for 6 * n + 3 bytes (\u00XX for each input
+ * byte, the quotes, and the NUL a jw buffer keeps room for after them: a string's last 1-7
+ * bytes are stored as 8); returns the end. */
 static char *esc_into(char *o, const char *str, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -126,6 +127,20 @@ static char *esc_into(char *o, const char *str, size_t n)
 			i += k;
 			if (!m)
 				continue;
+		} else { /* the last 1-7 bytes, NUL-padded to 8: the first NUL after them is flagged */
+			size_t r = n - i, k;
+
+			v = 0;
+			memcpy(&v, s + i, r);
+			/* room: 6 * r + 2 (this string's closing quote, the buffer's NUL) >= 8 */
+			memcpy(o, &v, 8);
+			k = plain_before(special8(v));
+			if (k >= r) {
+				o += r;
+				break;
+			}
+			o += k;
+			i += k;
 		}
 		c = s[i];
 		if (plain[c]) {
