@@ -20,7 +20,6 @@
 /* One line as Samba 4.17 writes it with auth_json_audit to its log (jansson's separators). */
 static int samba_line_of(char *buf, size_t n, int sec, int usec, int i, int round, int acct)
 {
-
 	return snprintf(buf, n,
 		"  JSON Authentication: {\"timestamp\": \"2026-11-23T20:%02d:%02d.%06d+0000\", "
 		"\"type\": \"Authentication\", \"Authentication\": {\"version\": {\"major\": 1, "
