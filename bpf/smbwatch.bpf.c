@@ -22,6 +22,10 @@ const volatile bool count_success_opens = false; /* --count-success */
 /* false only in tests (SMBWATCH_TEST_SEPARATE_READS): the view of a request read field by
  * field, as for a layout whose fields lie too far apart for one read */
 const volatile bool request_in_one_read = true;
+/* tools/bench-bpf-parts only (SMBWATCH_BENCH_STOP): the failed-request program stops after
+ * part n (SMBW_STOP_*) of its work, so that bpf_stats times each part. 0 everywhere else: the
+ * verifier knows a read-only global's value and removes the checks. */
+const volatile __u32 bench_stop = 0;
 /* Wake the consumer only once this much is waiting: a wakeup is an irq_work self-IPI, about
  * 6 us on a VM (0.6 us for the rest of a submit); the consumer also drains every 100 ms. */
 const volatile __u64 wakeup_bytes = 1 << 20;
@@ -124,9 +128,9 @@ static __always_inline void submit(void *e)
  * client's smbd named "smbd"; later series name it "smbd[CLIENT-IP]" (cut to 15 bytes). */
 static __always_inline bool is_smbd(void)
 {
-	char comm[16];
+	/* read where it is (bpf_get_current_comm's copy cost about 0.1 us here) */
+	const char *comm = bpf_get_current_task_btf()->comm;
 
-	bpf_get_current_comm(comm, sizeof(comm));
 	return comm[0] == 's' && comm[1] == 'm' && comm[2] == 'b' && comm[3] == 'd' &&
 	       (comm[4] == 0 || comm[4] == '[');
 }
@@ -265,7 +269,7 @@ struct smb2_req_view {
  * it on this CPU could overwrite the buffer in between, so each run marks it with its thread,
  * and what it took from it counts only if the mark is still its own afterwards. */
 struct req_span {
-	__u64 owner; /* bpf_get_current_pid_tgid() of the run using it */
+	__u64 owner; /* the task_struct of the run using it */
 	__u64 w[REQ_SPAN / 8];
 };
 
@@ -295,7 +299,7 @@ static __always_inline __u16 name_len_at(__u16 opcode)
 
 /* req->tcon, req->current_idx, and req->in.vector[current_idx + 1..3]: SMB2 header, fixed
  * body, dynamic part; from the header its opcode, flags and MessageId, from the body the
- * length of the name it carries. */
+ * length of the name it carries. 0, or -1 when something could not be read (1: bench_stop). */
 static __always_inline int smb2_view(const void *req, struct smb2_req_view *v)
 {
 	const __u32 t = smb2_layout.req_tcon, c = smb2_layout.req_current_idx,
@@ -317,7 +321,7 @@ static __always_inline int smb2_view(const void *req, struct smb2_req_view *v)
 		     bpf_map_lookup_elem(&req_spans, &zero) :
 		     NULL;
 	if (sp) {
-		me = bpf_get_current_pid_tgid();
+		me = (__u64)bpf_get_current_task_btf();
 		sp->owner = me;
 		barrier();
 	}
@@ -363,6 +367,8 @@ static __always_inline int smb2_view(const void *req, struct smb2_req_view *v)
 			}
 		}
 	}
+	if (bench_stop == SMBW_STOP_REQUEST)
+		return 1;
 	if (idx < 0 || idx > 1024)
 		return -1;
 	if (!taken && (!vec || bpf_probe_read_user(iov, sizeof(iov), vec + idx + 1)))
@@ -548,7 +554,7 @@ static __always_inline struct smbw_smb2_wire *smb2_event_new(__u32 status, __u16
 		return NULL;
 	}
 	e->type = SMBW_EV_SMB2;
-	e->pid = bpf_get_current_pid_tgid() >> 32;
+	e->pid = bpf_get_current_task_btf()->tgid;
 	e->uid = (__u32)bpf_get_current_uid_gid();
 	e->status = status;
 	e->ts_ns = now;
@@ -627,7 +633,7 @@ static __always_inline void emit_smb2(const void *req, const struct smb2_req_vie
 	__u64 now = bpf_ktime_get_ns(), ident = ident_of(req, v->tcon, now);
 	__u16 len = v->name_len;
 
-	if (!ident)
+	if (!ident || bench_stop == SMBW_STOP_IDENT)
 		return;
 	if (v->opcode == SMBW_SMB2_QUERY_DIRECTORY || len > SMBW_SMALL_PATH - 2)
 		emit_sized(req, v, status, len, true, ident, now);
@@ -641,16 +647,18 @@ SEC("uprobe")
 int BPF_KPROBE(smb2_request_error, const void *req, __u32 status)
 {
 	struct smb2_req_view v = {};
+	int r;
 
 	count(SMBW_CNT_HIT_SMB2_ERROR);
 	/* Warnings such as STATUS_NO_MORE_FILES end every directory listing: not failures. */
-	if ((status >> 30) != 3 || !req || !is_smbd())
+	if ((status >> 30) != 3 || !req || !is_smbd() || bench_stop == SMBW_STOP_ENTRY)
 		return 0;
-	if (smb2_view(req, &v)) {
-		count(SMBW_CNT_READ_ERR); /* never silent: the request could not be read */
+	if ((r = smb2_view(req, &v))) {
+		if (r < 0)
+			count(SMBW_CNT_READ_ERR); /* never silent: the request could not be read */
 		return 0;
 	}
-	if (!reported_opcode(v.opcode))
+	if (!reported_opcode(v.opcode) || bench_stop == SMBW_STOP_VIEW)
 		return 0;
 	emit_smb2(req, &v, status);
 	return 0;

@@ -36,6 +36,15 @@ enum smbw_flags {
 	SMBW_F_MAPPED = 1 << 8, /* auth: mapped_account holds the name after username map */
 };
 
+/* Where the failed-request program stops for tools/bench-bpf-parts (bench_stop; 0: nowhere):
+ * after its entry checks, the request's first read, the header's, the identity's lookup. */
+enum smbw_bench_stop {
+	SMBW_STOP_ENTRY = 1,
+	SMBW_STOP_REQUEST,
+	SMBW_STOP_VIEW,
+	SMBW_STOP_IDENT,
+};
+
 /* Counters kept in a per-CPU array, summed by userspace. */
 enum smbw_counter {
 	SMBW_CNT_HIT_AUTH = 0, /* uprobe hits on log_authentication_event (every process) */

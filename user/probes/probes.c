@@ -63,6 +63,25 @@ static unsigned long long ident_refresh_ns(void)
 	return s * 1000000000ULL;
 }
 
+/* tools/bench-bpf-parts only: SMBWATCH_BENCH_STOP=n (1 to 4, enum smbw_bench_stop) stops the
+ * failed-request program after part n, so that no event is sent; anything else is said and
+ * ignored. */
+static unsigned int bench_stop(void)
+{
+	const char *v = getenv("SMBWATCH_BENCH_STOP");
+
+	if (!v)
+		return 0;
+	if (v[0] >= '1' && v[0] <= '0' + SMBW_STOP_IDENT && !v[1]) {
+		fprintf(stderr, "smbwatch: SMBWATCH_BENCH_STOP=%s: failed requests are not reported\n",
+			v);
+		return (unsigned int)(v[0] - '0');
+	}
+	fprintf(stderr, "smbwatch: SMBWATCH_BENCH_STOP=%s: not 1 to %d, ignored\n", v,
+		SMBW_STOP_IDENT);
+	return 0;
+}
+
 /* Opens a skeleton and configures it with b's layout; the maps are the first set's, if any. */
 static struct probe_set *set_open(const struct probes *p, const struct samba_build *b, char *err,
 				  size_t errn)
@@ -84,6 +103,7 @@ static struct probe_set *set_open(const struct probes *p, const struct samba_bui
 	skel->rodata->ident_refresh_ns = ident_refresh_ns();
 	/* tests only: the field-by-field reads a layout with far-apart fields would get */
 	skel->rodata->request_in_one_read = !getenv("SMBWATCH_TEST_SEPARATE_READS");
+	skel->rodata->bench_stop = bench_stop();
 	if (p->n) {
 		struct smbwatch_bpf *first = p->sets[0]->skel;
 
