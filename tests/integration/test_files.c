@@ -250,6 +250,40 @@ Test(files, failed_lookups_named_field_by_field, .init = setup_audit, .fini = te
 	unsetenv("SMBWATCH_TEST_SEPARATE_READS");
 }
 
+/* What tools/bench-bpf-parts relies on: SMBWATCH_BENCH_STOP=1..4 stops the failed-request
+ * program before it sends anything (the probe still counts its hits) and says so; any other
+ * value is said and ignored. */
+Test(files, bench_stop_points_send_nothing, .init = setup_plain, .fini = teardown, .timeout = 240)
+{
+	static const char *const values[] = { "1", "2", "3", "4", "9" };
+	char said[96];
+	size_t i;
+
+	for (i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+		bool stops = values[i][0] != '9';
+		json_object **r;
+		char *err;
+		int n;
+
+		cr_assert_eq(setenv("SMBWATCH_BENCH_STOP", values[i], 1), 0);
+		trace(&tr, "");
+		alice_lookups(&lab, "apps/missing.dll apps/nodir/x.dll");
+		r = stop(&tr, &n);
+		unsetenv("SMBWATCH_BENCH_STOP");
+		err = slurp(tr.err);
+		cr_assert_not_null(err);
+		snprintf(said, sizeof(said), "SMBWATCH_BENCH_STOP=%s: %s", values[i],
+			 stops ? "failed requests are not reported" : "not 1 to 4, ignored");
+		cr_assert(strstr(err, said), "stop %s: stderr lacks \"%s\": %s", values[i], said, err);
+		cr_assert_geq(atoi(jget(r[n - 1], "smbwatch.probe_hits.smb2_error")), 2,
+			      "stop %s: %s", values[i], tracer_said(&tr));
+		cr_assert_eq(count_dataset(r, n, "smbwatch.file", NULL), stops ? 0 : 2, "stop %s: %s",
+			     values[i], tracer_said(&tr));
+		free(err);
+		records_free(r, n);
+	}
+}
+
 /* Hostile names: valid JSON, one line each, escaped on screen, explicit truncation. */
 Test(files, hostile_names, .init = setup_plain, .fini = teardown, .timeout = 180)
 {
