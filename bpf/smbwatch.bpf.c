@@ -22,9 +22,10 @@ const volatile bool count_success_opens = false; /* --count-success */
 /* false only in tests (SMBWATCH_TEST_SEPARATE_READS): the view of a request read field by
  * field, as for a layout whose fields lie too far apart for one read */
 const volatile bool request_in_one_read = true;
-/* tools/bench-bpf-parts only (SMBWATCH_BENCH_STOP): the failed-request program stops after
- * part n (SMBW_STOP_*) of its work, so that bpf_stats times each part. 0 everywhere else: the
- * verifier knows a read-only global's value and removes the checks. */
+/* tools/bench-bpf-parts and tools/bench only (SMBWATCH_BENCH_STOP): the failed-request program
+ * stops after part n (SMBW_STOP_*) of its work, so that bpf_stats times each part, or discards
+ * its event. 0 everywhere else: the verifier knows a read-only global's value and removes the
+ * checks. */
 const volatile __u32 bench_stop = 0;
 /* Wake the consumer only once this much is waiting: a wakeup is an irq_work self-IPI, about
  * 6 us on a VM (0.6 us for the rest of a submit); the consumer also drains every 100 ms. */
@@ -623,7 +624,10 @@ static __always_inline void emit_sized(const void *req, const struct smb2_req_vi
 	if (!e)
 		return;
 	smb2_fill(e, req, v, len, full);
-	submit(e);
+	if (bench_stop == SMBW_STOP_DISCARD)
+		bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
+	else
+		submit(e);
 }
 
 /* An event for the request, after its identity: short unless the name is long or it is a

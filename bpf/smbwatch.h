@@ -37,12 +37,15 @@ enum smbw_flags {
 };
 
 /* Where the failed-request program stops for tools/bench-bpf-parts (bench_stop; 0: nowhere):
- * after its entry checks, the request's first read, the header's, the identity's lookup. */
+ * after its entry checks, the request's first read, the header's, the identity's lookup; or
+ * (DISCARD) it does all its work and discards the event it filled, so that the consumer gets
+ * nothing to do (tools/bench: what the consumer's share of the cost is). */
 enum smbw_bench_stop {
 	SMBW_STOP_ENTRY = 1,
 	SMBW_STOP_REQUEST,
 	SMBW_STOP_VIEW,
 	SMBW_STOP_IDENT,
+	SMBW_STOP_DISCARD,
 };
 
 /* Counters kept in a per-CPU array, summed by userspace. */

@@ -250,12 +250,12 @@ Test(files, failed_lookups_named_field_by_field, .init = setup_audit, .fini = te
 	unsetenv("SMBWATCH_TEST_SEPARATE_READS");
 }
 
-/* What tools/bench-bpf-parts relies on: SMBWATCH_BENCH_STOP=1..4 stops the failed-request
- * program before it sends anything (the probe still counts its hits) and says so; any other
- * value is said and ignored. */
+/* What tools/bench-bpf-parts and tools/bench rely on: SMBWATCH_BENCH_STOP=1..5 stops the
+ * failed-request program before it sends anything (5: it fills its event and discards it; the
+ * probe still counts its hits) and says so; any other value is said and ignored. */
 Test(files, bench_stop_points_send_nothing, .init = setup_plain, .fini = teardown, .timeout = 240)
 {
-	static const char *const values[] = { "1", "2", "3", "4", "9" };
+	static const char *const values[] = { "1", "2", "3", "4", "5", "9" };
 	char said[96];
 	size_t i;
 
@@ -273,7 +273,7 @@ Test(files, bench_stop_points_send_nothing, .init = setup_plain, .fini = teardow
 		err = slurp(tr.err);
 		cr_assert_not_null(err);
 		snprintf(said, sizeof(said), "SMBWATCH_BENCH_STOP=%s: %s", values[i],
-			 stops ? "failed requests are not reported" : "not 1 to 4, ignored");
+			 stops ? "failed requests are not reported" : "not 1 to 5, ignored");
 		cr_assert(strstr(err, said), "stop %s: stderr lacks \"%s\": %s", values[i], said, err);
 		cr_assert_geq(atoi(jget(r[n - 1], "smbwatch.probe_hits.smb2_error")), 2,
 			      "stop %s: %s", values[i], tracer_said(&tr));

@@ -63,22 +63,22 @@ static unsigned long long ident_refresh_ns(void)
 	return s * 1000000000ULL;
 }
 
-/* tools/bench-bpf-parts only: SMBWATCH_BENCH_STOP=n (1 to 4, enum smbw_bench_stop) stops the
- * failed-request program after part n, so that no event is sent; anything else is said and
- * ignored. */
+/* tools/bench-bpf-parts and tools/bench only: SMBWATCH_BENCH_STOP=n (1 to 5, enum
+ * smbw_bench_stop) stops the failed-request program after part n (5: once its event is filled,
+ * discarded), so that no event is sent; anything else is said and ignored. */
 static unsigned int bench_stop(void)
 {
 	const char *v = getenv("SMBWATCH_BENCH_STOP");
 
 	if (!v)
 		return 0;
-	if (v[0] >= '1' && v[0] <= '0' + SMBW_STOP_IDENT && !v[1]) {
+	if (v[0] >= '1' && v[0] <= '0' + SMBW_STOP_DISCARD && !v[1]) {
 		fprintf(stderr, "smbwatch: SMBWATCH_BENCH_STOP=%s: failed requests are not reported\n",
 			v);
 		return (unsigned int)(v[0] - '0');
 	}
 	fprintf(stderr, "smbwatch: SMBWATCH_BENCH_STOP=%s: not 1 to %d, ignored\n", v,
-		SMBW_STOP_IDENT);
+		SMBW_STOP_DISCARD);
 	return 0;
 }
 
