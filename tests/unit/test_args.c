@@ -116,3 +116,36 @@ Test(args, update_interval)
 	cr_assert_eq(parse(&o, 3, dflt), 0);
 	cr_assert_eq(o.det.update_interval_s, 10);
 }
+
+/* Replay refuses the options only live tracing uses (they would be ignored: no -o file, no
+ * syslog, findings anyway); live tracing takes them, and replay its own and detection's. */
+Test(args, replay_refuses_live_only_options)
+{
+	static const char *const live[][2] = {
+		{ "-o", "/tmp/x.json" }, { "--syslog=/dev/log", NULL }, { "--no-findings", NULL },
+		{ "-d", "5" }, { "-p", "445" }, { "--smbd", "/usr/sbin/smbd" },
+		{ "--smbd-library-path", "/x" }, { "--samba-libdir", "/x" },
+		{ "--count-success", NULL }, { "--all", NULL }, { "--server-name", "fs1" },
+		{ "--stats-interval", "5" }, { "--ring-buffer-kb", "64" }, { "-Z", "nobody" },
+	};
+	const char *ok[] = { "smbwatch", "replay", "--json", "--all-accounts", "--window", "60",
+			     "--max-line", "4096", "--no-threads", "--lockout-threshold", "5",
+			     "a.json" };
+	struct smbw_opts o;
+	size_t i;
+
+	for (i = 0; i < sizeof(live) / sizeof(live[0]); i++) {
+		const char *argv[5] = { "smbwatch", "replay", live[i][0] };
+		const char *trace[4] = { "smbwatch", live[i][0] };
+		int n = 3, m = 2;
+
+		if (live[i][1]) {
+			argv[n++] = live[i][1];
+			trace[m++] = live[i][1];
+		}
+		argv[n++] = "a.json";
+		cr_assert_eq(parse(&o, n, argv), 2, "replay %s", live[i][0]);
+		cr_assert_eq(parse(&o, m, trace), 0, "live %s", live[i][0]);
+	}
+	cr_assert_eq(parse(&o, sizeof(ok) / sizeof(ok[0]), ok), 0);
+}

@@ -255,3 +255,26 @@ Test(json, real_times_interleaved)
 	smbw_format_real_us(base, got, 11); /* cut, as snprintf would */
 	cr_assert_str_eq(got, "2026-11-23");
 }
+
+/* \\SERVER in UNC paths: the host's short name, or --server-name whole (a dotted name or an
+ * address is not cut at its first dot). */
+Test(json, server_name)
+{
+	static const struct {
+		const char *given, *host, *want;
+	} c[] = {
+		{ NULL, "filesrv.corp.example", "filesrv" },
+		{ NULL, "filesrv", "filesrv" },
+		{ "fs1.corp.example", "filesrv.corp.example", "fs1.corp.example" },
+		{ "198.18.0.5", "filesrv", "198.18.0.5" },
+		{ "LABSRV", "filesrv", "LABSRV" },
+	};
+	char out[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		smbw_server_name(out, sizeof(out), c[i].given, c[i].host);
+		cr_assert_str_eq(out, c[i].want, "given %s, host %s", c[i].given ? c[i].given : "-",
+				 c[i].host);
+	}
+}

@@ -113,7 +113,7 @@ Test(line_reader, inputs_refused)
 	cr_assert_null(replay_input_refused("-"));
 	cr_assert_str_eq(replay_input_refused("/tmp"), "a directory, not a log file");
 	cr_assert_str_eq(replay_input_refused("/dev/zero"), "a character device, not a log file");
-	cr_assert_not_null(replay_input_refused("/nonexistent/smbwatch"));
+	cr_assert_null(replay_input_refused("/nonexistent/smbwatch"), "said when it is opened");
 	fd = mkstemp(fifo);
 	cr_assert_geq(fd, 0);
 	close(fd);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "cli/args.h"
 #include "replay/replay.h"
@@ -102,6 +103,34 @@ static struct json_object **replay(const char **files, int nfiles, const char *e
 	free(line);
 	fclose(f);
 	return r;
+}
+
+/* A directory among the inputs is refused, nothing replayed, whatever comes before it: a file
+ * that does not exist once switched the check off for every input after it. */
+Test(replay_merge, directory_refused_after_a_missing_file)
+{
+	char missing[600], good[600], out[600];
+	const char *argv[] = { "smbwatch", "replay", "--json", missing, dir, good };
+	FILE *f = input(good, "good.json");
+	struct smbw_opts o;
+	struct stat st;
+	int saved = dup(1), i, ret;
+
+	for (i = 1; i <= 3; i++) /* enough for a finding, were it replayed */
+		logon_rec(f, i);
+	fclose(f);
+	snprintf(missing, sizeof(missing), "%s/missing.json", dir);
+	cr_assert_eq(smbw_parse_args(6, (char **)argv, &o, true), 0);
+	snprintf(out, sizeof(out), "%s/out.json", dir);
+	fflush(stdout);
+	cr_assert_not_null(freopen(out, "w", stdout));
+	ret = replay_run(&o);
+	fflush(stdout);
+	dup2(saved, 1);
+	close(saved);
+	cr_assert_eq(ret, 1);
+	cr_assert_eq(stat(out, &st), 0);
+	cr_assert_eq(st.st_size, 0, "nothing replayed: %lld bytes of output", (long long)st.st_size);
 }
 
 static const char *get(struct json_object *o, const char *path)

@@ -26,8 +26,9 @@ static const char doc[] =
 	"workstation, client IP and port, the real NTSTATUS), per failed open or\n"
 	"search (share, path as the client asked, status) and per share connect.\n"
 	"Successful opens cost nothing unless --count-success or --all asks for them.\n"
-	"With --json, one ECS JSON object per line. Needs root (or CAP_BPF and\n"
-	"CAP_PERFMON); no smb.conf change, no smbd restart.\n"
+	"With --json, one ECS JSON object per line. Needs root (or CAP_BPF,\n"
+	"CAP_PERFMON and, on some kernels, CAP_SYS_ADMIN); no smb.conf change, no smbd\n"
+	"restart.\n"
 	"\n"
 	"EXAMPLES:\n"
 	"  smbwatch                  trace logons until Ctrl-C\n"
@@ -113,7 +114,7 @@ static const struct argp_option options[] = {
 	{ "stats-interval", OPT_STATS_INTERVAL, "SECONDS", 0,
 	  "A smbwatch.stats record (event.kind metric) this often in JSON outputs (60)", 0 },
 	{ "ring-buffer-kb", OPT_RINGBUF, "KIB", 0,
-	  "BPF ring buffer size, a power of two from 64 (default 8192); events that do not fit "
+	  "BPF ring buffer size, a power of two from 64 to 1048576 (8192); events that do not fit "
 	  "are dropped and counted", 0 },
 	{ "user", 'Z', "USER", 0,
 	  "Once the probes are attached, read and decode events as USER with no capabilities; a "
@@ -147,8 +148,8 @@ static const struct argp_option options[] = {
 	{ "max-line", OPT_MAX_LINE, "BYTES", 0,
 	  "Replay: a longer line is skipped as malformed and counted (1048576)", 1 },
 	{ "no-threads", OPT_NO_THREADS, NULL, 0,
-	  "Replay: parse in one thread (by default two worker threads parse each input "
-	  "when more than one CPU is available)", 1 },
+	  "Replay: parse in one thread (by default worker threads parse each input when more "
+	  "than one CPU is available)", 1 },
 	{ "max-pairs", OPT_MAX_PAIRS, "N", 0,
 	  "(account, client) pairs the detector keeps; beyond, the least recently active is "
 	  "evicted and counted (1000000)", 1 },
@@ -173,7 +174,31 @@ int smbw_parse_ulong(const char *s, unsigned long min, unsigned long max, unsign
 struct parse_state {
 	struct smbw_opts *o;
 	bool quiet;
+	const char *live_only; /* the first option given that only live tracing uses */
 };
+
+/* Options that only live tracing (and top) uses: replay, which reads recorded logs and writes
+ * its findings to standard output, refuses them rather than ignore them. */
+static const char *live_only_option(int key)
+{
+	switch (key) {
+	case 'd': return "--duration";
+	case 'p': return "--port";
+	case 'o': return "--output";
+	case 'Z': return "--user";
+	case OPT_SMBD: return "--smbd";
+	case OPT_SMBD_LIBPATH: return "--smbd-library-path";
+	case OPT_SAMBA_LIBDIR: return "--samba-libdir";
+	case OPT_COUNT_SUCCESS: return "--count-success";
+	case OPT_ALL: return "--all";
+	case OPT_SERVER_NAME: return "--server-name";
+	case OPT_SYSLOG: return "--syslog";
+	case OPT_STATS_INTERVAL: return "--stats-interval";
+	case OPT_RINGBUF: return "--ring-buffer-kb";
+	case OPT_NO_FINDINGS: return "--no-findings";
+	default: return NULL;
+	}
+}
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
@@ -181,6 +206,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	struct smbw_opts *o = ps->o;
 	unsigned long v;
 
+	if (!ps->live_only)
+		ps->live_only = live_only_option(key);
 	switch (key) {
 	case 'j':
 		o->json = true;
@@ -406,6 +433,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			argp_error(state, "replay needs at least one FILE (or - for standard input)");
 			return EINVAL;
 		}
+		if (o->cmd == SMBW_CMD_REPLAY && ps->live_only) {
+			argp_error(state, "%s is for live tracing: replay writes its findings to "
+					  "standard output", ps->live_only);
+			return EINVAL;
+		}
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -417,7 +449,7 @@ static const struct argp argp = { options, parse_opt, args_doc, doc, NULL, NULL,
 
 int smbw_parse_args(int argc, char **argv, struct smbw_opts *o, bool quiet)
 {
-	struct parse_state ps = { o, quiet };
+	struct parse_state ps = { o, quiet, NULL };
 	unsigned int flags = quiet ? ARGP_NO_ERRS | ARGP_NO_HELP | ARGP_NO_EXIT : 0;
 
 	memset(o, 0, sizeof(*o));

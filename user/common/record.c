@@ -140,3 +140,12 @@ void smbw_self_usage(double *cpu_s, uint64_t *peak_rss_kb)
 		 (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
 	*peak_rss_kb = (uint64_t)ru.ru_maxrss;
 }
+
+void smbw_server_name(char *out, size_t n, const char *given, const char *hostname)
+{
+	if (!n)
+		return;
+	snprintf(out, n, "%s", given ? given : hostname);
+	if (!given)
+		out[strcspn(out, ".")] = 0;
+}

@@ -37,6 +37,10 @@ uint64_t smbw_real_us(const struct smbw_ctx *ctx, uint64_t mono_ns);
 /* "127.0.0.1", "::1", or "" when the family is unknown (buf of at least 46). */
 const char *smbw_addr_ip(const struct smbw_addr *a, char *buf, size_t n);
 
+/* The server name in UNC paths (\\SERVER\share): given (--server-name) as it is, else the
+ * host's short name (up to its first dot). */
+void smbw_server_name(char *out, size_t n, const char *given, const char *hostname);
+
 /* This process's CPU seconds (user + system) and peak RSS in KiB, from getrusage(2). */
 void smbw_self_usage(double *cpu_s, uint64_t *peak_rss_kb);
 

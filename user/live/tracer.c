@@ -331,9 +331,7 @@ static int consumer_init(struct consumer *c, const struct smbw_opts *o, const st
 			return -1;
 		}
 	}
-	snprintf(c->server, sizeof(c->server), "%s",
-		 o->server_name ? o->server_name : c->ctx.hostname);
-	c->server[strcspn(c->server, ".")] = 0; /* the short name, as in \\SERVER\share */
+	smbw_server_name(c->server, sizeof(c->server), o->server_name, c->ctx.hostname);
 	if (session_cache_init(&c->sessions) || ident_table_init(&c->idents)) {
 		fprintf(stderr, "smbwatch: out of memory\n");
 		return -1;

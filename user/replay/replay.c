@@ -453,7 +453,7 @@ const char *replay_input_refused(const char *path)
 	if (!strcmp(path, "-"))
 		return NULL;
 	if (stat(path, &st))
-		return strerror(errno);
+		return NULL; /* what cannot be found or read is said when it is opened */
 	if (S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode))
 		return NULL;
 	return S_ISDIR(st.st_mode)  ? "a directory, not a log file" :
@@ -567,7 +567,7 @@ int replay_run(const struct smbw_opts *o)
 	for (i = 0; i < o->nfiles; i++) { /* refused inputs: nothing is replayed */
 		const char *why = replay_input_refused(o->files[i]);
 
-		if (why && errno != ENOENT && errno != EACCES) {
+		if (why) {
 			fprintf(stderr, "smbwatch: %s: %s\n", o->files[i], why);
 			ret = 1;
 		}

@@ -57,8 +57,8 @@ enum replay_kind replay_decode_line(struct replay_decoder *dec, char *line, size
 				    struct det_event *e, char *err, size_t n,
 				    enum replay_reason *why);
 
-/* The input checks: NULL when path may be replayed ("-", a regular file, a FIFO), else why
- * not ("a directory", ...); stat errors give strerror. */
+/* The input checks: NULL when path may be replayed ("-", a regular file, a FIFO) or cannot be
+ * looked at (its open then says why), else why not ("a directory, not a log file", ...). */
 const char *replay_input_refused(const char *path);
 
 #endif
