@@ -177,8 +177,11 @@ struct parse_state {
 	const char *live_only; /* the first option given that only live tracing uses */
 };
 
-/* Options that only live tracing (and top) uses: replay, which reads recorded logs and writes
- * its findings to standard output, refuses them rather than ignore them. */
+/* Options that only live tracing (and top) uses and that a replay would seem to obey (where its
+ * records go, which connections, for how long, as whom): replay, which reads recorded logs and
+ * writes its findings to standard output, refuses them rather than ignore them. Those that only
+ * choose what to attach to (--smbd, --samba-libdir, --ring-buffer-kb) it leaves alone, so that
+ * one option prefix serves both. */
 static const char *live_only_option(int key)
 {
 	switch (key) {
@@ -186,15 +189,11 @@ static const char *live_only_option(int key)
 	case 'p': return "--port";
 	case 'o': return "--output";
 	case 'Z': return "--user";
-	case OPT_SMBD: return "--smbd";
-	case OPT_SMBD_LIBPATH: return "--smbd-library-path";
-	case OPT_SAMBA_LIBDIR: return "--samba-libdir";
 	case OPT_COUNT_SUCCESS: return "--count-success";
 	case OPT_ALL: return "--all";
 	case OPT_SERVER_NAME: return "--server-name";
 	case OPT_SYSLOG: return "--syslog";
 	case OPT_STATS_INTERVAL: return "--stats-interval";
-	case OPT_RINGBUF: return "--ring-buffer-kb";
 	case OPT_NO_FINDINGS: return "--no-findings";
 	default: return NULL;
 	}
