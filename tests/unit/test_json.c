@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* JSON writer: every string, whatever its bytes, gives valid JSON that a real parser
  * (json-c) reads back. */
+#include <arpa/inet.h>
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 #include <json-c/json.h>
@@ -277,4 +278,59 @@ Test(json, server_name)
 		cr_assert_str_eq(out, c[i].want, "given %s, host %s", c[i].given ? c[i].given : "-",
 				 c[i].host);
 	}
+}
+
+/* Addresses as inet_ntop writes them (IPv4 is formatted by hand): every octet value in every
+ * place, IPv6, and an unknown family as "". */
+Test(json, addr_ip_agrees_with_inet_ntop)
+{
+	struct smbw_addr a = { .family = 2 };
+	char got[64], want[64];
+	unsigned v, k;
+
+	for (k = 0; k < 4; k++)
+		for (v = 0; v < 256; v++) {
+			memcpy(a.addr, "\xc6\x12\x00\x07", 4);
+			a.addr[k] = (unsigned char)v;
+			cr_assert_not_null(inet_ntop(AF_INET, a.addr, want, sizeof(want)));
+			cr_assert_str_eq(smbw_addr_ip(&a, got, sizeof(got)), want);
+		}
+	a.family = 10;
+	memcpy(a.addr, "\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\x01", 16);
+	cr_assert_str_eq(smbw_addr_ip(&a, got, sizeof(got)), "2001:db8::1");
+	a.family = 0;
+	cr_assert_str_eq(smbw_addr_ip(&a, got, sizeof(got)), "");
+}
+
+/* event.sequence counts from 1 and event.id is "<run id>-<sequence>"; nt_status_code is
+ * "0x%08x" (both written without printf). */
+Test(json, event_id_and_status_code)
+{
+	static const uint32_t codes[] = { 0, 0xc000006a, 0x80000006, 0x0000000f, 0xffffffff };
+	struct smbw_ctx ctx;
+	struct smbw_auth_event e = { .type = SMBW_EV_AUTH };
+	uint64_t seq = 41;
+	char want[64];
+	struct jw w;
+	json_object *o;
+	size_t i;
+
+	smbw_ctx_init(&ctx);
+	ctx.sequence = &seq;
+	jw_init(&w);
+	for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+		e.status = codes[i];
+		jw_reset(&w);
+		json_auth_record(&w, &ctx, &e);
+		o = json_tokener_parse(w.buf);
+		cr_assert_not_null(o, "%s", w.buf);
+		snprintf(want, sizeof(want), "%s-%zu", ctx.run_id, 42 + i);
+		cr_assert_str_eq(get(o, "event", "id"), want);
+		snprintf(want, sizeof(want), "%zu", 42 + i);
+		cr_assert_str_eq(get(o, "event", "sequence"), want);
+		snprintf(want, sizeof(want), "0x%08x", codes[i]);
+		cr_assert_str_eq(get(o, "smbwatch", "nt_status_code"), want);
+		json_object_put(o);
+	}
+	jw_free(&w);
 }

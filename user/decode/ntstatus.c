@@ -141,7 +141,15 @@ const char *ntstatus_str(uint32_t code, char *buf, size_t n)
 
 void ntstatus_hex(uint32_t code, char buf[11])
 {
-	snprintf(buf, 11, "0x%08x", code);
+	static const char hex[] = "0123456789abcdef";
+	int i;
+
+	/* "0x%08x", without printf's cost on every record */
+	buf[0] = '0';
+	buf[1] = 'x';
+	for (i = 0; i < 8; i++)
+		buf[2 + i] = hex[(code >> (28 - 4 * i)) & 15];
+	buf[10] = 0;
 }
 
 const struct ntstatus_entry *ntstatus_table(size_t *count)

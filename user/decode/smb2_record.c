@@ -8,6 +8,16 @@
 #include "decode/smb_path.h"
 #include "common/utf8.h"
 
+/* The string in src[srcsz] into dst, cut to dstsz - 1 bytes as snprintf("%s") would, without
+ * its cost */
+static void copy_str(char *dst, size_t dstsz, const char *src, size_t srcsz)
+{
+	size_t n = strnlen(src, dstsz - 1 < srcsz ? dstsz - 1 : srcsz);
+
+	memcpy(dst, src, n);
+	dst[n] = 0;
+}
+
 static void copy_trimmed(char *dst, size_t dstsz, const char *src, size_t srcsz, bool truncated)
 {
 	size_t n = smbw_field_len(src, srcsz, truncated);
@@ -73,7 +83,7 @@ void smb2_record_build(struct smb2_record *r, const struct smbw_smb2_event *e,
 		r->command = "CREATE";
 		r->is_file = true;
 		smb_path_normalize(wire, strlen(wire), e->flags & SMBW_F_DFS);
-		snprintf(r->path, sizeof(r->path), "%s", wire);
+		copy_str(r->path, sizeof(r->path), wire, sizeof(wire));
 		break;
 	}
 	if (r->is_file) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* SMB2 path handling ([MS-SMB2] 2.2.13: CREATE names are relative to the share, '\'-separated;
  * with SMB2_FLAGS_DFS_OPERATIONS they start with "server\share\"). */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include "decode/smb_path.h"
@@ -37,14 +38,32 @@ const char *smb_path_basename(const char *path)
 	return slash ? slash + 1 : path;
 }
 
+/* Appends s at out + *o, as much as fits in n bytes with the NUL; false when not all of it did. */
+static bool put_part(char *out, size_t n, size_t *o, const char *s)
+{
+	size_t len = strlen(s), room = n - 1 - *o;
+	bool all = len <= room;
+
+	if (!all)
+		len = room;
+	memcpy(out + *o, s, len);
+	*o += len;
+	out[*o] = 0;
+	return all;
+}
+
 void smb_unc(char *out, size_t n, const char *server, const char *share, const char *path)
 {
-	size_t o;
-	int w = snprintf(out, n, "\\\\%s\\%s%s", server, share, path[0] ? "\\" : "");
+	size_t o = 0;
 
-	if (w < 0 || (size_t)w >= n)
+	/* "\\\\server\\share" and, before a path, "\\" (once a record: no printf) */
+	if (!n)
 		return;
-	o = (size_t)w;
+	out[0] = 0;
+	if (!put_part(out, n, &o, "\\\\") || !put_part(out, n, &o, server) ||
+	    !put_part(out, n, &o, "\\") || !put_part(out, n, &o, share) ||
+	    (path[0] && !put_part(out, n, &o, "\\")))
+		return;
 	for (; *path && o + 1 < n; path++)
 		out[o++] = *path == '/' ? '\\' : *path;
 	out[o] = 0;

@@ -318,13 +318,18 @@ void json_begin_record(struct jw *w, const struct smbw_ctx *ctx)
 /* event.sequence (from 1 in each run, so a gap downstream shows loss) and event.id. */
 static void event_ids(struct jw *w, const struct smbw_ctx *ctx)
 {
-	char id[48];
+	char id[sizeof(ctx->run_id) + 24], *o;
+	size_t n = strlen(ctx->run_id);
 	uint64_t seq;
 
 	if (!ctx->sequence)
 		return;
 	seq = ++*ctx->sequence;
-	snprintf(id, sizeof(id), "%s-%llu", ctx->run_id, (unsigned long long)seq);
+	/* "<run id>-<sequence>" */
+	memcpy(id, ctx->run_id, n);
+	id[n] = '-';
+	o = u64_into(id + n + 1, seq);
+	*o = 0;
 	jw_u64(w, "sequence", seq);
 	jw_str(w, "id", id);
 }
