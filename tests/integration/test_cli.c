@@ -173,6 +173,7 @@ Test(cli, doctor, .init = setup, .fini = teardown, .timeout = 60)
 	cr_assert(strstr(out, "ok   ring buffer"), "%s", out);
 	cr_assert(strstr(out, "ok   symbol log_authentication_event"), "%s", out);
 	cr_assert(strstr(out, "ok   samba layout"), "%s", out);
+	cr_assert(strstr(out, "ok   attach"), "%s", out);
 	/* which layout, and where it came from */
 	cr_assert(strstr(out, "table, tested live (samba-4.") || strstr(out, ": dwarf ("), "%s",
 		  out);
@@ -187,4 +188,35 @@ Test(cli, doctor, .init = setup, .fini = teardown, .timeout = 60)
 	cr_assert(strstr(out, "ok   privileges"), "%s", out);
 	free(out);
 	free(err);
+}
+
+/* doctor's verdict is tracing's: under each capability set a service could be given (as user
+ * nobody), doctor passes exactly when smbwatch can start tracing (it once passed with CAP_BPF
+ * and CAP_PERFMON, which this kernel does not let attach a uprobe). */
+Test(cli, doctor_agrees_with_tracing_under_capabilities, .init = setup, .fini = teardown,
+     .timeout = 120)
+{
+	static const char *const sets[] = { "+bpf,+perfmon", "+bpf,+perfmon,+sys_admin",
+					    "+sys_admin" };
+	char out[600], as[300];
+	size_t i;
+
+	snprintf(out, sizeof(out), "%s/caps.out", test_tmpdir());
+	for (i = 0; i < sizeof(sets) / sizeof(sets[0]); i++) {
+		int doctor, trace;
+		char *text;
+
+		snprintf(as, sizeof(as),
+			 "setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all,%s "
+			 "--ambient-caps=-all,%s --bounding-set=-all,%s",
+			 sets[i], sets[i], sets[i]);
+		doctor = sh("%s %s doctor >'%s' 2>&1", as, smbwatch_bin(), out);
+		text = slurp(out);
+		cr_assert_not_null(text);
+		trace = sh("%s %s --json -d 1 >/dev/null 2>&1", as, smbwatch_bin());
+		cr_assert_eq(doctor == 0, trace == 0, "caps %s: doctor %d, tracing %d: %s", sets[i],
+			     doctor, trace, text);
+		cr_assert(strstr(text, doctor ? "FAIL" : "ok   attach"), "caps %s: %s", sets[i], text);
+		free(text);
+	}
 }

@@ -23,6 +23,8 @@ int doctor_run(const struct smbw_opts *o)
 		libbpf_set_print(silent);
 	preflight_where(o, &w);
 	failed = preflight_run(&p, &w);
+	if (!failed)
+		failed = !preflight_attach(&p);
 	for (i = 0; i < p.n; i++)
 		printf("%-4s %-32s %s\n", p.checks[i].ok ? "ok" : "FAIL", p.checks[i].name,
 		       p.checks[i].detail);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "cli/preflight.h"
+#include "probes/probes.h"
 
 #define CAP_PERFMON_BIT 38
 #define CAP_BPF_BIT 39
@@ -128,6 +129,25 @@ int preflight_run(struct preflight *p, const struct samba_where *w)
 	for (i = 0; i < p->n; i++)
 		failed += !p->checks[i].ok;
 	return failed;
+}
+
+bool preflight_attach(struct preflight *p)
+{
+	struct probes pr = { 0 };
+	struct probes_config cfg = { 0 };
+	char err[512];
+	bool ok;
+
+	/* what tracing does first, done and undone: the programs loaded with the build's layout
+	 * (the verifier), their uprobes attached (some kernels want CAP_SYS_ADMIN for that) */
+	ok = !probes_start(&pr, &cfg, &p->build, err, sizeof(err));
+	if (ok)
+		add(p, "attach", true, "programs loaded and attached to %s, then detached",
+		    p->build.smbd[0] ? p->build.smbd : "the libraries");
+	else
+		add(p, "attach", false, "%s", err);
+	probes_stop(&pr);
+	return ok;
 }
 
 const struct check *preflight_first_failure(const struct preflight *p)

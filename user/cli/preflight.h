@@ -26,6 +26,10 @@ struct preflight {
 int preflight_run(struct preflight *p, const struct samba_where *w);
 void preflight_free(struct preflight *p);
 
+/* For doctor, once every check passed: loads the programs for p's build and attaches them, then
+ * detaches them, as one more check ("attach"). True when it passed. */
+bool preflight_attach(struct preflight *p);
+
 /* Where to look for Samba, from --smbd, --samba-libdir and --smbd-library-path. */
 void preflight_where(const struct smbw_opts *o, struct samba_where *w);
 
