@@ -4,19 +4,10 @@
 #include <stdio.h>
 #include <string.h>
 #include "common/record.h"
+#include "common/str.h"
 #include "decode/smb2_record.h"
 #include "decode/smb_path.h"
 #include "common/utf8.h"
-
-/* The string in src[srcsz] into dst, cut to dstsz - 1 bytes as snprintf("%s") would, without
- * its cost */
-static void copy_str(char *dst, size_t dstsz, const char *src, size_t srcsz)
-{
-	size_t n = strnlen(src, dstsz - 1 < srcsz ? dstsz - 1 : srcsz);
-
-	memcpy(dst, src, n);
-	dst[n] = 0;
-}
 
 static void copy_trimmed(char *dst, size_t dstsz, const char *src, size_t srcsz, bool truncated)
 {
@@ -83,7 +74,9 @@ void smb2_record_build(struct smb2_record *r, const struct smbw_smb2_event *e,
 		r->command = "CREATE";
 		r->is_file = true;
 		smb_path_normalize(wire, strlen(wire), e->flags & SMBW_F_DFS);
-		copy_str(r->path, sizeof(r->path), wire, sizeof(wire));
+		/* wire (NUL-terminated in its own size) always fits the path */
+		_Static_assert(sizeof(wire) <= sizeof(r->path), "a CREATE name fits file.path");
+		smbw_copy_str(r->path, sizeof(wire), wire);
 		break;
 	}
 	if (r->is_file) {

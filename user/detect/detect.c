@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "common/str.h"
 #include "detect/detect.h"
 #include "decode/ntstatus.h"
 
@@ -219,14 +220,6 @@ static uint32_t hash_fold_path(uint32_t h, const char *path, uint32_t *name)
 
 	*name = hash_fold_n(HASH0, nm, nlen);
 	return hash_fold_n(h, path, (size_t)(nm - path) + nlen);
-}
-
-static void copy(char *dst, size_t n, const char *src)
-{
-	size_t len = src ? strnlen(src, n - 1) : 0;
-
-	memcpy(dst, src ? src : "", len);
-	dst[len] = 0;
 }
 
 /* "CORP\SMSCliToknAcct&" and "SMSCliToknAcct&@corp.example" -> "SMSCliToknAcct&" */
@@ -1189,7 +1182,7 @@ static void path_search(struct detector *d, const struct detail *x, uint64_t now
 		for (j = 0; j < f->nfiles && f->npath_files < DET_MAX_DIRS; j++)
 			if (f->files[j].last_us >= horizon && f->files[j].name_hash == h)
 				f->path_files[f->npath_files++] = j;
-		copy(f->path_name, sizeof(f->path_name), base(f->files[at].path));
+		smbw_copy_str(f->path_name, sizeof(f->path_name), base(f->files[at].path));
 	}
 	/* A PATH walker tries every entry: a share that does not exist (a failed connect, so the
 	 * name never reached the server) counts as one more directory tried, once the name was
@@ -1381,11 +1374,11 @@ static void materialize(struct detector *d, struct pair *p)
 	int i;
 
 	f->id = x->id;
-	copy(f->account, sizeof(f->account), p->acct->name);
-	copy(f->domain, sizeof(f->domain), x->domain);
-	copy(f->ip, sizeof(f->ip), pair_ip(p));
-	copy(f->workstation, sizeof(f->workstation), x->workstation);
-	copy(f->server, sizeof(f->server), x->server);
+	smbw_copy_str(f->account, sizeof(f->account), p->acct->name);
+	smbw_copy_str(f->domain, sizeof(f->domain), x->domain);
+	smbw_copy_str(f->ip, sizeof(f->ip), pair_ip(p));
+	smbw_copy_str(f->workstation, sizeof(f->workstation), x->workstation);
+	smbw_copy_str(f->server, sizeof(f->server), x->server);
 	f->window_s = d->c.window_s;
 	f->start_us = p->first_us;
 	f->end_us = x->end_us;
@@ -1410,7 +1403,7 @@ static void materialize(struct detector *d, struct pair *p)
 	}
 	f->nmissing_shares = x->nmissing;
 	for (i = 0; i < x->nmissing; i++)
-		copy(f->missing_shares[i], DET_STR, x->missing[i].unc);
+		smbw_copy_str(f->missing_shares[i], DET_STR, x->missing[i].unc);
 	f->lockout_remaining = p->lockout_remaining;
 	f->locked_out = p->flags & PAIR_LOCKED;
 	f->rule_lockout = x->rule_lockout;

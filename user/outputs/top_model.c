@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "common/str.h"
 #include "decode/ntstatus.h"
 #include "outputs/text_out.h"
 #include "outputs/top_model.h"
@@ -19,11 +20,6 @@ void top_model_free(struct top_model *m)
 {
 	free(m->rows);
 	m->rows = NULL;
-}
-
-static void copy(char *dst, size_t n, const char *src)
-{
-	snprintf(dst, n, "%s", src ? src : "");
 }
 
 static struct top_row *row_for(struct top_model *m, const char *ip, const char *account,
@@ -46,8 +42,8 @@ static struct top_row *row_for(struct top_model *m, const char *ip, const char *
 		m->evicted++;
 	}
 	memset(r, 0, sizeof(*r));
-	copy(r->ip, sizeof(r->ip), ip);
-	copy(r->account, sizeof(r->account), account);
+	smbw_copy_str(r->ip, sizeof(r->ip), ip);
+	smbw_copy_str(r->account, sizeof(r->account), account);
 	r->lockout_remaining = -1;
 	r->last_us = ts_us;
 	return r;
@@ -59,7 +55,7 @@ static void note(struct top_row *r, const char *fmt_line)
 		memmove(r->recent[0], r->recent[1], sizeof(r->recent[0]) * (TOP_RECENT - 1));
 		r->nrecent--;
 	}
-	copy(r->recent[r->nrecent++], sizeof(r->recent[0]), fmt_line);
+	smbw_copy_str(r->recent[r->nrecent++], sizeof(r->recent[0]), fmt_line);
 }
 
 static void status_count(struct top_row *r, uint32_t status)
@@ -81,9 +77,9 @@ static void common(struct top_row *r, uint64_t ts_us, const char *domain, const 
 {
 	r->last_us = ts_us;
 	if (domain && domain[0])
-		copy(r->domain, sizeof(r->domain), domain);
+		smbw_copy_str(r->domain, sizeof(r->domain), domain);
 	if (ws && ws[0])
-		copy(r->workstation, sizeof(r->workstation), ws);
+		smbw_copy_str(r->workstation, sizeof(r->workstation), ws);
 }
 
 void top_model_logon(struct top_model *m, uint64_t ts_us, const char *ip, const char *account,
@@ -118,7 +114,7 @@ void top_model_lookup(struct top_model *m, uint64_t ts_us, const char *ip, const
 	r->lookups_failed++;
 	m->lookups_failed++;
 	status_count(r, status);
-	copy(r->last_missing, sizeof(r->last_missing), what);
+	smbw_copy_str(r->last_missing, sizeof(r->last_missing), what);
 	snprintf(line, sizeof(line), "%s %s", ntstatus_str(status, sb, sizeof(sb)),
 		 unc ? unc : what);
 	note(r, line);
@@ -136,8 +132,8 @@ void top_model_lookup(struct top_model *m, uint64_t ts_us, const char *ip, const
 	} else {
 		i = r->nfiles++;
 	}
-	copy(r->files[i].share, sizeof(r->files[i].share), share);
-	copy(r->files[i].path, sizeof(r->files[i].path), what);
+	smbw_copy_str(r->files[i].share, sizeof(r->files[i].share), share);
+	smbw_copy_str(r->files[i].path, sizeof(r->files[i].path), what);
 	r->files[i].count = 1;
 }
 
