@@ -261,8 +261,8 @@ fuzz: $(OUT)/fuzz/fuzz_replay
 
 # Integration tests need root (BPF) and run a real smbd; in CI they must run, never skip.
 INTEG_ENV = SMB_LAB=$(CURDIR)/tools/smb-lab SMBSIM=$(CURDIR)/$(OUT)/smbsim \
-	SMBWATCH_VALIDATOR=$(CURDIR)/tools/validate-records
-check-integration: $(OUT)/integration-tests $(OUT)/smbwatch $(OUT)/smbsim
+	SMBWATCH_VALIDATOR=$(CURDIR)/tools/validate-records UPROBE_COST=$(CURDIR)/$(OUT)/uprobe-cost
+check-integration: $(OUT)/integration-tests $(OUT)/smbwatch $(OUT)/smbsim $(OUT)/uprobe-cost
 	@echo "== integration tests: the system's Samba"
 	$(INTEG_ENV) SMBWATCH=$(CURDIR)/$(OUT)/smbwatch $(OUT)/integration-tests --jobs 1
 

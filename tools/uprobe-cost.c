@@ -6,10 +6,14 @@
  * out of line), so the figure is the trap smbwatch's probes pay, without their programs' own
  * work. tools/bench prints it beside the pipelined storm's ratio.
  *
- *   uprobe-cost [-n CALLS] [-r ROUNDS]
+ *   uprobe-cost [-n CALLS] [-r ROUNDS] [--nop5]
  *
- * Prints one line: "uprobe-cost: hit_us=H untraced_ns=U traced_ns=T calls=N rounds=R" (the
- * medians of the rounds, per call). Exits 1 when the probe did not count every call.
+ * Prints one line: "uprobe-cost: hit_us=H untraced_ns=U traced_ns=T calls=N rounds=R
+ * target=push" (the medians of the rounds, per call). Exits 1 when the probe did not count
+ * every call. With --nop5 the function starts with a 5-byte nop instead (target=nop5): a
+ * uprobe there is one that the kernel here (6.18: arch_uprobe_optimize, sys_uprobe) turns into
+ * a call to a trampoline and a system call, with no trap, after its first hit (what a USDT
+ * probe site gets; smbd's functions do not start so, and no uprobe of smbwatch's lies on one).
  *
  *   uprobe-cost --attach LIBRARY:SYMBOL
  *
@@ -37,19 +41,32 @@ __asm__(".text\n"
 	"	push %r15\n"
 	"	pop %r15\n"
 	"	ret\n"
-	".size uc_target, .-uc_target\n");
+	".size uc_target, .-uc_target\n"
+	/* the same after a 5-byte nop (nopl 0x0(%rax,%rax,1)), where the probe goes (--nop5) */
+	".globl uc_target_nop5\n"
+	".type uc_target_nop5, @function\n"
+	"uc_target_nop5:\n"
+	"	.byte 0x0f, 0x1f, 0x44, 0x00, 0x00\n"
+	"	push %r15\n"
+	"	pop %r15\n"
+	"	ret\n"
+	".size uc_target_nop5, .-uc_target_nop5\n");
 void uc_target(void);
+void uc_target_nop5(void);
+#define HAVE_NOP5 1
 #else
 __attribute__((noinline)) void uc_target(void)
 {
 	__asm__ volatile("" ::: "memory");
 }
+#define HAVE_NOP5 0
 #endif
 
 static struct {
 	unsigned long calls;
 	int rounds;
 	bool verbose;
+	bool nop5; /* time uc_target_nop5 instead */
 	char *attach; /* LIBRARY:SYMBOL */
 } opt = { .calls = 200000, .rounds = 5 };
 
@@ -58,6 +75,7 @@ static const struct argp_option options[] = {
 	{ "rounds", 'r', "R", 0, "untraced/traced rounds, medians reported (default 5)", 0 },
 	{ "attach", 'a', "LIBRARY:SYMBOL", 0,
 	  "count hits of SYMBOL in LIBRARY in every process until SIGINT or SIGTERM", 0 },
+	{ "nop5", '5', NULL, 0, "the probed function starts with a 5-byte nop (x86-64)", 0 },
 	{ "verbose", 'v', NULL, 0, "libbpf's messages", 0 },
 	{},
 };
@@ -82,6 +100,11 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		return 0;
 	case 'v':
 		opt.verbose = true;
+		return 0;
+	case '5':
+		if (!HAVE_NOP5)
+			argp_error(state, "--nop5 is for x86-64");
+		opt.nop5 = true;
 		return 0;
 	case 'a': /* split at the last ':', as count_hits does */
 		if (!strrchr(arg, ':') || strrchr(arg, ':') == arg || !strrchr(arg, ':')[1])
@@ -108,10 +131,10 @@ static double now_ns(void)
 	return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
-/* ns per call of n calls */
-static double time_calls(unsigned long n)
+/* ns per call of n calls of target */
+static double time_calls(void (*target)(void), unsigned long n)
 {
-	void (*volatile f)(void) = uc_target; /* called, never inlined or hoisted */
+	void (*volatile f)(void) = target; /* called, never inlined or hoisted */
 	double t0 = now_ns();
 
 	for (unsigned long i = 0; i < n; i++)
@@ -197,7 +220,8 @@ int main(int argc, char **argv)
 	static const struct argp argp = { options, parse_arg, NULL,
 					  "What one uprobe hit costs a process here.", NULL,
 					  NULL, NULL };
-	LIBBPF_OPTS(bpf_uprobe_opts, uo, .func_name = "uc_target");
+	LIBBPF_OPTS(bpf_uprobe_opts, uo);
+	void (*target)(void) = uc_target;
 	struct uprobe_cost_bpf *skel = NULL;
 	struct bpf_link *link = NULL;
 	double *untraced = NULL, *traced = NULL, u, t;
@@ -207,6 +231,13 @@ int main(int argc, char **argv)
 	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
 		return 1;
 	libbpf_set_print(libbpf_print);
+	uo.func_name = "uc_target";
+#if HAVE_NOP5
+	if (opt.nop5) {
+		target = uc_target_nop5;
+		uo.func_name = "uc_target_nop5";
+	}
+#endif
 	untraced = calloc((size_t)opt.rounds, sizeof(*untraced));
 	traced = calloc((size_t)opt.rounds, sizeof(*traced));
 	if (!untraced || !traced) {
@@ -224,19 +255,19 @@ int main(int argc, char **argv)
 		err = count_hits(skel);
 		goto cleanup;
 	}
-	time_calls(opt.calls / 10 + 1); /* warm up */
+	time_calls(target, opt.calls / 10 + 1); /* warm up */
 
 	for (i = 0; i < opt.rounds; i++) {
-		untraced[i] = time_calls(opt.calls);
-		/* attach to this process's own uc_target, time, detach */
+		untraced[i] = time_calls(target, opt.calls);
+		/* attach to this process's own target, time, detach */
 		link = bpf_program__attach_uprobe_opts(skel->progs.uc_hit, getpid(),
 						       "/proc/self/exe", 0, &uo);
 		if (!link) {
-			fprintf(stderr, "uprobe-cost: cannot attach a uprobe to uc_target: %s\n",
-				strerror(errno));
+			fprintf(stderr, "uprobe-cost: cannot attach a uprobe to %s: %s\n",
+				uo.func_name, strerror(errno));
 			goto cleanup;
 		}
-		traced[i] = time_calls(opt.calls);
+		traced[i] = time_calls(target, opt.calls);
 		bpf_link__destroy(link);
 		link = NULL;
 	}
@@ -250,8 +281,9 @@ int main(int argc, char **argv)
 	}
 	u = median(untraced, opt.rounds);
 	t = median(traced, opt.rounds);
-	printf("uprobe-cost: hit_us=%.2f untraced_ns=%.1f traced_ns=%.1f calls=%lu rounds=%d\n",
-	       (t - u) / 1000, u, t, opt.calls, opt.rounds);
+	printf("uprobe-cost: hit_us=%.2f untraced_ns=%.1f traced_ns=%.1f calls=%lu rounds=%d "
+	       "target=%s\n",
+	       (t - u) / 1000, u, t, opt.calls, opt.rounds, opt.nop5 ? "nop5" : "push");
 	err = 0;
 
 cleanup:
