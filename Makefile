@@ -248,8 +248,8 @@ $(OUT)/fuzz/user/%.o: user/%.c
 $(OUT)/fuzz/fuzz_replay.o: tests/fuzz/fuzz_replay.c
 	$(call msg,CC-FUZZ,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CLANG) $(CPPFLAGS) -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE $(FUZZ_CFLAGS) \
-		-c $< -o $@
+	$(Q)$(CLANG) $(CPPFLAGS) -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE -MMD -MP \
+		$(FUZZ_CFLAGS) -c $< -o $@
 # linked as C++: the UBSan runtime of the simdjson shim
 $(OUT)/fuzz/fuzz_replay: $(OUT)/fuzz/fuzz_replay.o $(FUZZ_OBJS)
 	$(call msg,LINK,$@)
@@ -331,4 +331,4 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 -include $(wildcard $(OUT)/user/*.d $(OUT)/user/*/*.d $(OUT)/tests/*/*.d $(OUT)/fuzz/user/*.d \
-	$(OUT)/fuzz/user/*/*.d)
+	$(OUT)/fuzz/user/*/*.d $(OUT)/fuzz/*.d)

@@ -176,3 +176,198 @@ Test(line_reader, replay_refuses_a_directory)
 	cr_assert_eq(smbw_parse_args(4, (char **)argv, &o, true), 0);
 	cr_assert_eq(replay_run(&o), 1);
 }
+
+/* --- gzip input: what logrotate's compress leaves --- */
+#include <sys/wait.h>
+#include <zlib.h>
+
+/* data compressed as one gzip member, appended to out at *len (out has room for cap) */
+static void gz_member(const char *data, size_t n, unsigned char *out, size_t cap, size_t *len)
+{
+	z_stream z = { 0 };
+
+	cr_assert_eq(deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+	z.next_in = (unsigned char *)data;
+	z.avail_in = (uInt)n;
+	z.next_out = out + *len;
+	z.avail_out = (uInt)(cap - *len);
+	cr_assert_eq(deflate(&z, Z_FINISH), Z_STREAM_END);
+	*len = cap - z.avail_out;
+	deflateEnd(&z);
+}
+
+/* The segments of gzip-compressed data, as segments() prints them; the reader's last answer
+ * in *last (0: the end, -1: an error, whose text goes to why). */
+static void gz_segments(const unsigned char *gz, size_t n, size_t max_line, char *out,
+			size_t outsz, int *last, char *why, size_t whysz)
+{
+	struct line_reader r;
+	struct lr_seg s;
+	size_t o = 0;
+	int fd = mem_fd((const char *)gz, n), got;
+
+	cr_assert_eq(lr_init(&r, fd, max_line), 0);
+	out[0] = 0;
+	while ((got = lr_next(&r, &s)) > 0) {
+		if (s.kind == LR_LINE)
+			o += (size_t)snprintf(out + o, outsz - o, "L%llu:%.*s\n",
+					      (unsigned long long)s.lineno, (int)s.len, s.text);
+		else
+			o += (size_t)snprintf(out + o, outsz - o, "%c%llu\n",
+					      s.kind == LR_TOO_LONG ? 'T' : 'N',
+					      (unsigned long long)s.lineno);
+		cr_assert_lt(o, outsz);
+	}
+	cr_assert(lr_is_gzip(&r) || n < 2 || gz[0] != 0x1f || gz[1] != 0x8b);
+	*last = got;
+	snprintf(why, whysz, "%s", got < 0 ? lr_strerror(&r) : "");
+	lr_free(&r);
+	close(fd);
+}
+
+/* Compressed, the same segments as plain: lines, numbers, NUL runs, over-long lines. */
+Test(line_reader, gzip_reads_as_plain)
+{
+	static const struct {
+		const char *data;
+		size_t n, max;
+	} c[] = {
+#define C(lit, max) { lit, sizeof(lit) - 1, max }
+		C("a\nbb\n\nccc", 0),
+		C("\n", 0),
+		C("good\n{\"cut\0\0\0\0{\"next\"}\nlast\n", 0),
+		C("a\0b\0\0c\n", 0),
+		C("0123456789\nabc\n", 8),
+		C("012345678", 8),
+#undef C
+	};
+	unsigned char gz[4096];
+	char plain[4096], got[4096], why[128];
+	size_t i, len;
+	int last;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		len = 0;
+		gz_member(c[i].data, c[i].n, gz, sizeof(gz), &len);
+		segments(c[i].data, c[i].n, c[i].max, plain, sizeof(plain));
+		gz_segments(gz, len, c[i].max, got, sizeof(got), &last, why, sizeof(why));
+		cr_assert_eq(last, 0, "case %zu: %s", i, why);
+		cr_assert_str_eq(got, plain, "case %zu", i);
+	}
+}
+
+/* Members one after another (`cat a.gz b.gz`, or gzip -r's appends) read as one stream. */
+Test(line_reader, gzip_members_concatenated)
+{
+	unsigned char gz[4096];
+	char got[4096], why[128];
+	size_t len = 0;
+	int last;
+
+	gz_member("one\ntw", 6, gz, sizeof(gz), &len);
+	gz_member("o\nthree\n", 8, gz, sizeof(gz), &len);
+	gz_segments(gz, len, 0, got, sizeof(got), &last, why, sizeof(why));
+	cr_assert_eq(last, 0, "%s", why);
+	cr_assert_str_eq(got, "L1:one\nL2:two\nL3:three\n");
+}
+
+/* A file cut inside its member (compressed while still written, a full disk): the lines
+ * before the cut are read, then an error that says so. Garbage after a member: the same. */
+Test(line_reader, gzip_cut_short_or_followed_by_garbage)
+{
+	static char text[64 * 1024], got[128 * 1024];
+	static unsigned char gz[80 * 1024];
+	char why[128];
+	size_t len = 0, i, o = 0;
+	int last;
+
+	for (i = 0; o + 32 < sizeof(text); i++) /* lines that do not compress to nothing */
+		o += (size_t)snprintf(text + o, sizeof(text) - o, "line %zu %08zx\n", i,
+				      i * 2654435761u);
+	gz_member(text, o, gz, sizeof(gz), &len);
+	gz_segments(gz, len / 2, 0, got, sizeof(got) - 1, &last, why, sizeof(why));
+	cr_assert_eq(last, -1);
+	cr_assert_str_eq(why, "gzip data: cut short (the file ends inside it)");
+	cr_assert_eq(strncmp(got, "L1:line 0 00000000\nL2:line 1 9e3779b1\n", 38), 0, "%.80s", got);
+
+	len = 0;
+	gz_member("a\nb\n", 4, gz, sizeof(gz), &len);
+	memcpy(gz + len, "garbage\n", 8);
+	gz_segments(gz, len + 8, 0, got, sizeof(got), &last, why, sizeof(why));
+	cr_assert_eq(last, -1);
+	cr_assert_str_eq(got, "L1:a\nL2:b\n");
+	cr_assert_str_eq(why, "gzip data: what follows its end is not gzip");
+
+	len = 0;
+	gz_member("a\nb\n", 4, gz, sizeof(gz), &len);
+	gz[len / 2] ^= 0x55; /* corrupt inside the deflate data or its checksum */
+	gz_segments(gz, len, 0, got, sizeof(got), &last, why, sizeof(why));
+	cr_assert_eq(last, -1);
+	cr_assert_eq(strncmp(why, "gzip data: ", 11), 0, "%s", why);
+}
+
+/* Not gzip though it starts alike, or too short to tell: read as it is. */
+Test(line_reader, gzip_magic_only_with_both_bytes)
+{
+	SEGS("\x1f", 0, "L1:\x1f\n");
+	SEGS("\x1f" "a\n", 0, "L1:\x1f" "a\n");
+	SEGS("\x8b\x1f\n", 0, "L1:\x8b\x1f\n");
+}
+
+/* 64 MiB of NULs in 64 KiB of gzip (a bomb): one NUL run, in the reader's bounded memory (the
+ * '\n' after the run ends line 1, empty, as in plain input). */
+Test(line_reader, gzip_bomb_bounded)
+{
+	size_t n = 64u << 20, len = 0, cap = 1 << 20;
+	char *zeros = calloc(1, n), got[256], why[128];
+	unsigned char *gz = malloc(cap);
+	int last;
+
+	cr_assert(zeros && gz);
+	memcpy(zeros + n - 4, "\nok\n", 4);
+	gz_member(zeros, n, gz, cap, &len);
+	free(zeros);
+	gz_segments(gz, len, 0, got, sizeof(got), &last, why, sizeof(why));
+	cr_assert_eq(last, 0, "%s", why);
+	cr_assert_str_eq(got, "N1\nL1:\nL2:ok\n");
+	free(gz);
+}
+
+/* A pipe that hands over gzip's first byte alone: still gzip. */
+Test(line_reader, gzip_from_a_pipe_byte_by_byte)
+{
+	unsigned char gz[512];
+	struct line_reader r;
+	struct lr_seg s;
+	size_t len = 0;
+	int p[2], got, status;
+	pid_t child;
+
+	gz_member("first\nsecond\n", 13, gz, sizeof(gz), &len);
+	cr_assert_eq(pipe(p), 0);
+	child = fork();
+	cr_assert_geq(child, 0);
+	if (!child) { /* no cr_* here */
+		close(p[0]);
+		if (write(p[1], gz, 1) != 1)
+			_exit(1);
+		usleep(100 * 1000);
+		if (write(p[1], gz + 1, len - 1) != (ssize_t)(len - 1))
+			_exit(1);
+		_exit(0);
+	}
+	close(p[1]);
+	cr_assert_eq(lr_init(&r, p[0], 0), 0);
+	cr_assert_eq(lr_next(&r, &s), 1);
+	cr_assert(lr_is_gzip(&r));
+	cr_assert_eq(s.len, 5);
+	cr_assert_eq(memcmp(s.text, "first", 5), 0);
+	cr_assert_eq(lr_next(&r, &s), 1);
+	cr_assert_eq(memcmp(s.text, "second", 6), 0);
+	got = lr_next(&r, &s);
+	cr_assert_eq(got, 0, "%s", got < 0 ? lr_strerror(&r) : "");
+	lr_free(&r);
+	close(p[0]);
+	cr_assert_eq(waitpid(child, &status, 0), child);
+	cr_assert(WIFEXITED(status) && !WEXITSTATUS(status));
+}

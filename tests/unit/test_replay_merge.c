@@ -220,6 +220,75 @@ Test(replay_merge, two_servers_one_finding)
 	free_records(r);
 }
 
+/* Rotated logs as logrotate leaves them: one server's compressed (gzip), the other's not, read
+ * and merged as they are: the same single finding, naming both servers. */
+Test(replay_merge, gzipped_and_plain_logs_merged)
+{
+	char a[600], b[600], cmd[700];
+	const char *files[2] = { a, b };
+	struct json_object **r, *summary = NULL;
+	int i, opened = 0;
+	FILE *fa, *fb;
+
+	fa = input(a, "filesrv1.json.1");
+	fb = input(b, "filesrv2.json");
+	file_rec(fa, "FILESRV1", 1, "apps", "", "cwcsp.dll");
+	file_rec(fb, "FILESRV2", 2, "tools", "", "cwcsp.dll");
+	file_rec(fa, "FILESRV1", 3, "apps", "bin", "cwcsp.dll");
+	logon_rec(fa, 4);
+	logon_rec(fb, 5);
+	fclose(fa);
+	fclose(fb);
+	snprintf(cmd, sizeof(cmd), "gzip -n '%s'", a);
+	cr_assert_eq(system(cmd), 0);
+	strcat(a, ".gz");
+
+	r = replay(files, 2, NULL);
+	for (i = 0; r[i]; i++) {
+		const char *act = get(r[i], "event.action");
+
+		if (act && !strcmp(act, "finding_opened"))
+			opened++;
+		if (act && !strcmp(act, "finding_summary"))
+			summary = r[i];
+	}
+	cr_assert_eq(opened, 1);
+	cr_assert_not_null(summary);
+	cr_assert_not_null(strstr(get(summary, "message"), "\\\\FILESRV1\\apps\\bin"), "%s",
+			   get(summary, "message"));
+	cr_assert_not_null(strstr(get(summary, "message"), "\\\\FILESRV2\\tools"), "%s",
+			   get(summary, "message"));
+	cr_assert_str_eq(get(summary, "smbwatch.finding.total_failed_logons"), "2");
+	cr_assert_str_eq(get(summary, "smbwatch.finding.total_failed_lookups"), "3");
+	free_records(r);
+}
+
+/* A compressed log cut short: the records before the cut are replayed, the cut is said, and
+ * the exit status is 1. */
+Test(replay_merge, gzip_cut_short_is_said)
+{
+	char a[600], cmd[2000];
+	const char *argv[] = { "smbwatch", "replay", "--json", a };
+	struct smbw_opts o;
+	int saved = dup(1), i;
+	FILE *fa;
+
+	fa = input(a, "filesrv1.json");
+	for (i = 0; i < 2000; i++)
+		file_rec(fa, "FILESRV1", i % 60, "apps", "dir", "cwcsp.dll");
+	fclose(fa);
+	snprintf(cmd, sizeof(cmd), "gzip -n '%s' && head -c 2000 '%s.gz' > '%s'", a, a, a);
+	cr_assert_eq(system(cmd), 0);
+	cr_assert_eq(smbw_parse_args(4, (char **)argv, &o, true), 0);
+	fflush(stdout);
+	cr_assert_not_null(freopen("/dev/null", "w", stdout));
+	i = replay_run(&o);
+	fflush(stdout);
+	dup2(saved, 1);
+	close(saved);
+	cr_assert_eq(i, 1, "a cut gzip file is a read error");
+}
+
 /* File after file would see FILESRV2's records after all of FILESRV1's: merged, the finding
  * opens at the third lookup in time, on FILESRV1, and ends at the last event in time. */
 Test(replay_merge, merged_in_time_order)

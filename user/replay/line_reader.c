@@ -1,14 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Lines from a file descriptor; see line_reader.h. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 #include "replay/line_reader.h"
 
 /* What one read() asks for at most: a reader's memory is its partial line plus this, however
  * large max_line is (replay keeps one reader per input). */
 #define LR_CHUNK (256 * 1024)
+/* What one read() of compressed input asks for */
+#define LR_GZ_IN (64 * 1024)
+
+struct lr_gz {
+	z_stream z;
+	bool in_eof;    /* the compressed input has ended */
+	bool in_member; /* inside a gzip member: its end not yet seen */
+	unsigned char in[LR_GZ_IN];
+};
 
 int lr_init(struct line_reader *r, int fd, size_t max_line)
 {
@@ -24,8 +35,129 @@ int lr_init(struct line_reader *r, int fd, size_t max_line)
 
 void lr_free(struct line_reader *r)
 {
+	if (r->gz) {
+		inflateEnd(&r->gz->z);
+		free(r->gz);
+		r->gz = NULL;
+	}
 	free(r->buf);
 	r->buf = NULL;
+}
+
+const char *lr_strerror(const struct line_reader *r)
+{
+	return r->errmsg[0] ? r->errmsg : strerror(r->err);
+}
+
+bool lr_is_gzip(const struct line_reader *r)
+{
+	return r->gz != NULL;
+}
+
+static ssize_t read_some(int fd, void *p, size_t n)
+{
+	ssize_t got;
+
+	do
+		got = read(fd, p, n);
+	while (got < 0 && errno == EINTR);
+	return got;
+}
+
+/* The compressed data is bad: -1 with the reason. */
+static int gz_failed(struct line_reader *r, const char *why)
+{
+	snprintf(r->errmsg, sizeof(r->errmsg), "gzip data: %s", why);
+	return -1;
+}
+
+/* Up to want decompressed bytes at buf + end (at least one, unless the input has ended);
+ * 0, or -1 on a read error or bad compressed data. */
+static int gz_fill(struct line_reader *r, size_t want)
+{
+	struct lr_gz *g = r->gz;
+	z_stream *z = &g->z;
+	int ret;
+
+	z->next_out = (unsigned char *)r->buf + r->end;
+	z->avail_out = (uInt)want;
+	while (z->avail_out == want) {
+		if (!z->avail_in) {
+			ssize_t got;
+
+			if (g->in_eof) {
+				if (g->in_member)
+					return gz_failed(r, "cut short (the file ends inside it)");
+				r->eof = true;
+				break;
+			}
+			got = read_some(r->fd, g->in, sizeof(g->in));
+			if (got < 0) {
+				r->err = errno;
+				return -1;
+			}
+			g->in_eof = !got;
+			z->next_in = g->in;
+			z->avail_in = (uInt)got;
+			continue;
+		}
+		if (!g->in_member) { /* the next member: what follows one must be another */
+			if (*z->next_in != 0x1f)
+				return gz_failed(r, "what follows its end is not gzip");
+			if (inflateReset(z) != Z_OK)
+				return gz_failed(r, "cannot restart the decoder");
+			g->in_member = true;
+		}
+		ret = inflate(z, Z_NO_FLUSH);
+		if (ret == Z_STREAM_END)
+			g->in_member = false;
+		else if ((ret != Z_OK && ret != Z_BUF_ERROR) || (ret == Z_BUF_ERROR && z->avail_in))
+			return gz_failed(r, z->msg ? z->msg : "not valid");
+	}
+	r->end += want - z->avail_out;
+	return 0;
+}
+
+/* The first bytes: gzip's magic makes the rest compressed input (the bytes read so far go to
+ * the decoder), anything else is read as it is. 0, or -1 on a read error. */
+static int sniff(struct line_reader *r, size_t want)
+{
+	size_t have = 0;
+	struct lr_gz *g;
+
+	r->sniffed = true;
+	while (have < 2) { /* a pipe may hand over one byte at a time */
+		ssize_t got = read_some(r->fd, r->buf + r->end + have, want - have);
+
+		if (got < 0) {
+			r->err = errno;
+			return -1;
+		}
+		if (!got) {
+			r->eof = true;
+			break;
+		}
+		have += (size_t)got;
+	}
+	if (have < 2 || (unsigned char)r->buf[r->end] != 0x1f ||
+	    (unsigned char)r->buf[r->end + 1] != 0x8b) {
+		r->end += have;
+		return 0;
+	}
+	g = calloc(1, sizeof(*g));
+	if (!g || inflateInit2(&g->z, 15 + 16) != Z_OK) { /* 15 + 16: gzip, a 32 KiB window */
+		free(g);
+		snprintf(r->errmsg, sizeof(r->errmsg), "out of memory for gzip");
+		return -1;
+	}
+	r->gz = g;
+	memcpy(g->in, r->buf + r->end, have); /* have <= want <= LR_GZ_IN: fill caps it */
+	g->z.next_in = g->in;
+	g->z.avail_in = (uInt)have;
+	g->in_eof = r->eof;
+	g->in_member = true;
+	r->eof = false;
+	return gz_fill(r, want);
 }
 
 /* The first '\n' or NUL in [p, p + n), or NULL: one pass, as p[n] is always a NUL (fill()
@@ -51,9 +183,15 @@ static int fill(struct line_reader *r)
 	want = r->cap - 1 - r->end;
 	if (want > LR_CHUNK)
 		want = LR_CHUNK;
-	do
-		got = read(r->fd, r->buf + r->end, want);
-	while (got < 0 && errno == EINTR);
+	if (!r->sniffed || r->gz) {
+		if (!r->sniffed && want > LR_GZ_IN)
+			want = LR_GZ_IN; /* what sniff reads must fit the decoder's input */
+		if (r->sniffed ? gz_fill(r, want) : sniff(r, want))
+			return -1;
+		r->buf[r->end] = 0; /* for terminator() */
+		return 0;
+	}
+	got = read_some(r->fd, r->buf + r->end, want);
 	if (got < 0) {
 		r->err = errno;
 		return -1;

@@ -173,7 +173,7 @@ static void out_of_memory(struct replay_source *s)
 
 static void read_failed(struct replay_source *s)
 {
-	fprintf(stderr, "smbwatch: cannot read %s: %s\n", s->name, strerror(s->lr.err));
+	fprintf(stderr, "smbwatch: cannot read %s: %s\n", s->name, lr_strerror(&s->lr));
 	s->failed = true;
 }
 
