@@ -140,6 +140,21 @@ Test(line_reader, decode_reasons)
 		  "not JSON (text after the object)" },
 		{ "{\"hello\":\"world\"}", REPLAY_BAD, REPLAY_BAD_RECORD, "event.dataset" },
 		{ "  JSON Authentication: {\"type\": \"Authorization\"}", REPLAY_SKIP, 0, "" },
+		/* Samba's own debug output in the log file the audit shares: passed over */
+		{ "[2026/12/07 16:55:10.828005,  0] ../../source3/smbd/server.c:1741(main)",
+		  REPLAY_SKIP, 0, "" },
+		{ "  smbd version 4.17.12-Debian started.", REPLAY_SKIP, 0, "" },
+		{ "  INFO: Profiling turned OFF from pid 7939", REPLAY_SKIP, 0, "" },
+		{ "  check_ntlm_password: {odd} text", REPLAY_SKIP, 0, "" },
+		/* ... but a cut audit line, indented as Samba writes it, is still said */
+		{ "  {\"timestamp\": \"2026-12-07T16:55:12", REPLAY_BAD, REPLAY_INVALID_JSON,
+		  "not JSON (the object is cut short)" },
+		{ "  JSON Authentication: {\"timest", REPLAY_BAD, REPLAY_INVALID_JSON,
+		  "not JSON (the object is cut short)" },
+		{ "  JSON Authentication:", REPLAY_BAD, REPLAY_NOT_JSON, "not JSON" },
+		{ "[2026/12/07 16:55", REPLAY_BAD, REPLAY_NOT_JSON, "not JSON" },
+		{ "[x026/12/07 16:55:10.828005,  0] main", REPLAY_BAD, REPLAY_NOT_JSON, "not JSON" },
+		{ " one space", REPLAY_BAD, REPLAY_NOT_JSON, "not JSON" },
 	};
 	struct replay_decoder *dec = replay_decoder_new();
 	size_t i;

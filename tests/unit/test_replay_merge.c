@@ -263,6 +263,56 @@ Test(replay_merge, gzipped_and_plain_logs_merged)
 	free_records(r);
 }
 
+/* A Samba log file the audit shares (log.%m with `log level = 1 auth_json_audit:3`): Samba's
+ * debug headers and their indented text are passed over, not malformed; the audit lines, with
+ * and without the "JSON Authentication: " prefix, are read. */
+Test(replay_merge, samba_log_debug_text_passed_over)
+{
+	char a[600];
+	const char *files[1] = { a };
+	struct json_object **r, *done = NULL;
+	int i, opened = 0;
+	FILE *fa;
+
+	fa = input(a, "log.198.18.0.5");
+	fprintf(fa, "[2026/11/23 20:52:00.828005,  0] ../../source3/smbd/server.c:1741(main)\n"
+		    "  smbd version 4.17.12-Debian started.\n"
+		    "  Copyright Andrew Tridgell and the Samba Team 1992-2022\n");
+	for (i = 1; i <= 3; i++) {
+		fprintf(fa, "[2026/11/23 20:52:%02d.000000,  1] ../../source3/auth/auth.c:1(x)\n"
+			    "  check_ntlm_password: Authentication for user [SMSCliToknAcct&] "
+			    "-> [SMSCliToknAcct&] FAILED with error NT_STATUS_WRONG_PASSWORD\n",
+			i);
+		if (i == 2) /* as 4.17 writes it into log.%m: indented, no prefix */
+			fprintf(fa,
+				"  {\"timestamp\": \"2026-11-23T20:52:%02d.000000+0000\", \"type\": "
+				"\"Authentication\", \"Authentication\": {\"status\": "
+				"\"NT_STATUS_WRONG_PASSWORD\", \"remoteAddress\": "
+				"\"ipv4:198.18.0.5:50002\", \"clientDomain\": \"CORP\", "
+				"\"clientAccount\": \"SMSCliToknAcct&\", \"workstation\": \"WS042\"}}\n",
+				i);
+		else
+			logon_rec(fa, i);
+	}
+	fclose(fa);
+
+	r = replay(files, 1, NULL);
+	for (i = 0; r[i]; i++) {
+		const char *act = get(r[i], "event.action");
+
+		if (act && !strcmp(act, "finding_opened"))
+			opened++;
+		if (act && !strcmp(act, "replayed"))
+			done = r[i];
+	}
+	cr_assert_eq(opened, 1, "three wrong passwords: a finding");
+	cr_assert_not_null(done);
+	cr_assert_str_eq(get(done, "smbwatch.malformed"), "0");
+	cr_assert_str_eq(get(done, "smbwatch.events"), "3");
+	cr_assert_str_eq(get(done, "smbwatch.lines"), "12");
+	free_records(r);
+}
+
 /* A compressed log cut short: the records before the cut are replayed, the cut is said, and
  * the exit status is 1. */
 Test(replay_merge, gzip_cut_short_is_said)

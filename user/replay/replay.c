@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Replay: JSON lines in, findings out. Understands smbwatch's own records (smbwatch.auth,
  * smbwatch.file, smbwatch.tree) and Samba's auth_json_audit lines ({"type":"Authentication",
- * "Authentication":{...}}, also with a "JSON Authentication: " log prefix). */
+ * "Authentication":{...}}, also with a "JSON Authentication: " log prefix), and passes over
+ * the rest of a Samba log file the audit shares (log.%m with `log level = 1 auth_json_audit:3`):
+ * its debug headers and their indented text. */
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -417,6 +419,28 @@ static enum replay_kind decode_jsonc(struct replay_decoder *dec, const char *sta
 	return decode_fields(&f, e, dec->ip, sizeof(dec->ip), &dec->sc, &dec->tc, err, n);
 }
 
+/* Whether the line is Samba's own debug output, never a record: a header,
+ * "[2026/12/07 16:55:10.828005,  1] ../../source3/smbd/server.c:1428(main)", or a message's
+ * text, which Samba indents ("  smbd version 4.17.12-Debian started."). An indented line
+ * that opens as JSON ("  {...}", "  JSON Authentication: {...}") is the audit's, and read. */
+bool replay_samba_debug_text(const char *line, size_t len)
+{
+	static const char shape[] = "[dddd/dd/dd dd:dd:dd"; /* d: a digit */
+	size_t i;
+
+	if (len >= sizeof(shape) - 1 && line[0] == '[') {
+		for (i = 1; i < sizeof(shape) - 1; i++)
+			if (shape[i] == 'd' ? line[i] < '0' || line[i] > '9' : line[i] != shape[i])
+				return false;
+		return true;
+	}
+	if (len < 3 || line[0] != ' ' || line[1] != ' ')
+		return false;
+	for (i = 2; i < len && line[i] == ' '; i++)
+		;
+	return i < len && line[i] != '{' && !(len - i >= 5 && !memcmp(line + i, "JSON ", 5));
+}
+
 enum replay_kind replay_decode_line(struct replay_decoder *dec, char *line, size_t len,
 				    struct det_event *e, char *err, size_t n,
 				    enum replay_reason *why)
@@ -428,6 +452,8 @@ enum replay_kind replay_decode_line(struct replay_decoder *dec, char *line, size
 	json_object_put(dec->o);
 	dec->o = NULL;
 	memset(e, 0, sizeof(*e));
+	if ((!start || start - line > 2) && replay_samba_debug_text(line, len))
+		return REPLAY_SKIP;
 	if (!start) {
 		*why = REPLAY_NOT_JSON;
 		snprintf(err, n, "not JSON");

@@ -3,6 +3,8 @@
  * logon audit (auth_json_audit), without root and without BPF. */
 #ifndef SMBW_REPLAY_H
 #define SMBW_REPLAY_H
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "cli/args.h"
 #include "detect/detect.h"
@@ -28,6 +30,9 @@ struct json_object;
 /* What one parsed line is: an event for the detector, a line to pass over (status records,
  * findings, Samba's Authorization records), or a malformed one (why in err). */
 enum replay_kind { REPLAY_EVENT, REPLAY_SKIP, REPLAY_BAD };
+
+/* Samba's debug header or indented message text (passed over by replay_decode_line). */
+bool replay_samba_debug_text(const char *line, size_t len);
 
 /* Fills e from one JSON object; strings in e point into o. */
 enum replay_kind replay_decode(struct json_object *o, struct det_event *e, char *err, size_t n);
