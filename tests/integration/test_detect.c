@@ -208,3 +208,55 @@ Test(detect, replay_malformed_lines, .fini = teardown, .timeout = 60)
 	records_free(r, n);
 	free(err);
 }
+
+/* Replay of the log files Samba writes the audit into when smb.conf says only
+ * `log level = 1 auth_json_audit:3` (log.smbd, log.CLIENT): Samba's debug headers and text
+ * beside the audit are passed over, never malformed; every audit line is an event (counted in
+ * the files by grep, the oracle); the wrong passwords give the lockout finding. */
+Test(detect, replay_samba_log_files, .fini = teardown, .timeout = 120)
+{
+	char args[1024], *err, *count;
+	json_object **r, *f;
+	int n, i, audit_lines;
+
+	need_root();
+	cr_assert_eq(lab_start(&lab, "--audit-in-log --lockout-threshold 5"), 0);
+	cr_assert_eq(smbclient(&lab, "127.0.0.1", "-U 'alice%%%s' -c ls >/dev/null 2>&1",
+			       "Alice-Pass-1"),
+		     0);
+	for (i = 0; i < 3; i++)
+		smbclient(&lab, "127.0.0.1",
+			  "-U 'SMSCliToknAcct&%%stale' -n WS042 -c ls >/dev/null 2>&1");
+	/* the audit lines Samba wrote, and that it wrote them among its own debug output */
+	snprintf(args, sizeof(args), "%s/count", test_tmpdir());
+	cr_assert_eq(sh("cat '%s'/log.* | grep -c '\"type\": \"Authentication\"' > '%s'", lab.dir,
+			args),
+		     0);
+	count = slurp(args);
+	cr_assert_not_null(count);
+	audit_lines = atoi(count);
+	free(count);
+	cr_assert_geq(audit_lines, 4, "alice's logon and three wrong passwords");
+	cr_assert_eq(sh("grep -q '^\\[20[0-9][0-9]/' '%s'/log.*", lab.dir), 0,
+		     "no Samba debug header beside the audit");
+
+	snprintf(args, sizeof(args), "replay --json --lockout-threshold 5 --logon-threshold 3 %s/log.*",
+		 lab.dir);
+	cr_assert_eq(tracer_start(&rp, args, false), 0);
+	cr_assert_eq(tracer_wait(&rp, 60), 0);
+	err = slurp(rp.err);
+	cr_assert_not_null(err);
+	cr_assert_null(strstr(err, "skipped"), "a line said malformed: %s", err);
+	free(err);
+	r = records_read(rp.out, &n);
+	cr_assert_eq(count_findings(r, n, "finding_opened"), 1);
+	f = summary(r, n);
+	cr_assert_str_eq(jget(f, "user.name"), "SMSCliToknAcct&");
+	cr_assert_str_eq(jget(f, "smbwatch.finding.failed_logons"), "3");
+	cr_assert_str_eq(jget(f, "smbwatch.finding.lockout_remaining"), "2");
+	cr_assert_str_eq(jget(r[n - 1], "event.action"), "replayed");
+	cr_assert_str_eq(jget(r[n - 1], "smbwatch.malformed"), "0");
+	cr_assert_eq(atoi(jget(r[n - 1], "smbwatch.events")), audit_lines);
+	cr_assert_gt(atoi(jget(r[n - 1], "smbwatch.skipped")), 0, "Samba's debug lines passed over");
+	records_free(r, n);
+}
