@@ -23,17 +23,16 @@ static int mem_fd(const char *data, size_t n)
 	return fd;
 }
 
-/* The segments of data, one per line of out: "L<lineno>:text", "T<lineno>", "N<lineno>". */
-static void segments(const char *data, size_t n, size_t max_line, char *out, size_t outsz)
+/* Reads r to its end or an error, one line of out a segment: "L<lineno>:text", "T<lineno>",
+ * "N<lineno>"; returns lr_next's last answer (0 at the end, -1 on an error). */
+static int read_segments(struct line_reader *r, char *out, size_t outsz)
 {
-	struct line_reader r;
 	struct lr_seg s;
 	size_t o = 0;
-	int fd = mem_fd(data, n), got;
+	int got;
 
-	cr_assert_eq(lr_init(&r, fd, max_line), 0);
 	out[0] = 0;
-	while ((got = lr_next(&r, &s)) > 0) {
+	while ((got = lr_next(r, &s)) > 0) {
 		if (s.kind == LR_LINE)
 			o += (size_t)snprintf(out + o, outsz - o, "L%llu:%.*s\n",
 					      (unsigned long long)s.lineno, (int)s.len, s.text);
@@ -43,7 +42,17 @@ static void segments(const char *data, size_t n, size_t max_line, char *out, siz
 					      (unsigned long long)s.lineno);
 		cr_assert_lt(o, outsz);
 	}
-	cr_assert_eq(got, 0);
+	return got;
+}
+
+/* The segments of data, as read_segments() prints them. */
+static void segments(const char *data, size_t n, size_t max_line, char *out, size_t outsz)
+{
+	struct line_reader r;
+	int fd = mem_fd(data, n);
+
+	cr_assert_eq(lr_init(&r, fd, max_line), 0);
+	cr_assert_eq(read_segments(&r, out, outsz), 0);
 	lr_free(&r);
 	close(fd);
 }
@@ -217,22 +226,10 @@ static void gz_segments(const unsigned char *gz, size_t n, size_t max_line, char
 			size_t outsz, int *last, char *why, size_t whysz)
 {
 	struct line_reader r;
-	struct lr_seg s;
-	size_t o = 0;
 	int fd = mem_fd((const char *)gz, n), got;
 
 	cr_assert_eq(lr_init(&r, fd, max_line), 0);
-	out[0] = 0;
-	while ((got = lr_next(&r, &s)) > 0) {
-		if (s.kind == LR_LINE)
-			o += (size_t)snprintf(out + o, outsz - o, "L%llu:%.*s\n",
-					      (unsigned long long)s.lineno, (int)s.len, s.text);
-		else
-			o += (size_t)snprintf(out + o, outsz - o, "%c%llu\n",
-					      s.kind == LR_TOO_LONG ? 'T' : 'N',
-					      (unsigned long long)s.lineno);
-		cr_assert_lt(o, outsz);
-	}
+	got = read_segments(&r, out, outsz);
 	cr_assert(lr_is_gzip(&r) || n < 2 || gz[0] != 0x1f || gz[1] != 0x8b);
 	*last = got;
 	snprintf(why, whysz, "%s", got < 0 ? lr_strerror(&r) : "");

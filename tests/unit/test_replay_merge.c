@@ -153,18 +153,12 @@ static void free_records(struct json_object **r)
 	free(r);
 }
 
-Test(replay_merge, two_servers_one_finding)
+/* The KB client's PATH walk over two servers, and a wrong password on each: apps on FILESRV1,
+ * tools on FILESRV2, apps\bin on FILESRV1, into a (named name_a) and b (filesrv2.json). */
+static void two_server_walk(char *a, const char *name_a, char *b)
 {
-	char a[600], b[600];
-	const char *files[2] = { a, b };
-	struct json_object **r, *dirs, *summary = NULL;
-	int i, opened = 0, found1 = 0, found2 = 0;
-	FILE *fa, *fb;
-	const char *d;
+	FILE *fa = input(a, name_a), *fb = input(b, "filesrv2.json");
 
-	fa = input(a, "filesrv1.json");
-	fb = input(b, "filesrv2.json");
-	/* the PATH walk: apps on FILESRV1, then tools on FILESRV2, then apps\bin on FILESRV1 */
 	file_rec(fa, "FILESRV1", 1, "apps", "", "cwcsp.dll");
 	file_rec(fb, "FILESRV2", 2, "tools", "", "cwcsp.dll");
 	file_rec(fa, "FILESRV1", 3, "apps", "bin", "cwcsp.dll");
@@ -173,16 +167,38 @@ Test(replay_merge, two_servers_one_finding)
 	logon_rec(fb, 5);
 	fclose(fa);
 	fclose(fb);
+}
 
-	r = replay(files, 2, NULL);
+/* The last record whose event.action is action (NULL for none); how many there are in *n. */
+static struct json_object *with_action(struct json_object **r, const char *action, int *n)
+{
+	struct json_object *last = NULL;
+	int i;
+
+	*n = 0;
 	for (i = 0; r[i]; i++) {
 		const char *act = get(r[i], "event.action");
 
-		if (act && !strcmp(act, "finding_opened"))
-			opened++;
-		if (act && !strcmp(act, "finding_summary"))
-			summary = r[i];
+		if (act && !strcmp(act, action)) {
+			last = r[i];
+			(*n)++;
+		}
 	}
+	return last;
+}
+
+Test(replay_merge, two_servers_one_finding)
+{
+	char a[600], b[600];
+	const char *files[2] = { a, b };
+	struct json_object **r, *dirs, *summary;
+	int i, opened, found1 = 0, found2 = 0;
+	const char *d;
+
+	two_server_walk(a, "filesrv1.json", b);
+	r = replay(files, 2, NULL);
+	with_action(r, "finding_opened", &opened);
+	summary = with_action(r, "finding_summary", &i);
 	cr_assert_eq(opened, 1, "one client, one finding, whatever the server");
 	cr_assert_not_null(summary);
 	cr_assert_str_eq(get(summary, "source.ip"), "198.18.0.5");
@@ -226,32 +242,17 @@ Test(replay_merge, gzipped_and_plain_logs_merged)
 {
 	char a[600], b[600], cmd[700];
 	const char *files[2] = { a, b };
-	struct json_object **r, *summary = NULL;
-	int i, opened = 0;
-	FILE *fa, *fb;
+	struct json_object **r, *summary;
+	int opened, n;
 
-	fa = input(a, "filesrv1.json.1");
-	fb = input(b, "filesrv2.json");
-	file_rec(fa, "FILESRV1", 1, "apps", "", "cwcsp.dll");
-	file_rec(fb, "FILESRV2", 2, "tools", "", "cwcsp.dll");
-	file_rec(fa, "FILESRV1", 3, "apps", "bin", "cwcsp.dll");
-	logon_rec(fa, 4);
-	logon_rec(fb, 5);
-	fclose(fa);
-	fclose(fb);
+	two_server_walk(a, "filesrv1.json.1", b);
 	snprintf(cmd, sizeof(cmd), "gzip -n '%s'", a);
 	cr_assert_eq(system(cmd), 0);
 	strcat(a, ".gz");
 
 	r = replay(files, 2, NULL);
-	for (i = 0; r[i]; i++) {
-		const char *act = get(r[i], "event.action");
-
-		if (act && !strcmp(act, "finding_opened"))
-			opened++;
-		if (act && !strcmp(act, "finding_summary"))
-			summary = r[i];
-	}
+	with_action(r, "finding_opened", &opened);
+	summary = with_action(r, "finding_summary", &n);
 	cr_assert_eq(opened, 1);
 	cr_assert_not_null(summary);
 	cr_assert_not_null(strstr(get(summary, "message"), "\\\\FILESRV1\\apps\\bin"), "%s",
@@ -270,8 +271,8 @@ Test(replay_merge, samba_log_debug_text_passed_over)
 {
 	char a[600];
 	const char *files[1] = { a };
-	struct json_object **r, *done = NULL;
-	int i, opened = 0;
+	struct json_object **r, *done;
+	int i, opened;
 	FILE *fa;
 
 	fa = input(a, "log.198.18.0.5");
@@ -297,14 +298,8 @@ Test(replay_merge, samba_log_debug_text_passed_over)
 	fclose(fa);
 
 	r = replay(files, 1, NULL);
-	for (i = 0; r[i]; i++) {
-		const char *act = get(r[i], "event.action");
-
-		if (act && !strcmp(act, "finding_opened"))
-			opened++;
-		if (act && !strcmp(act, "replayed"))
-			done = r[i];
-	}
+	with_action(r, "finding_opened", &opened);
+	done = with_action(r, "replayed", &i);
 	cr_assert_eq(opened, 1, "three wrong passwords: a finding");
 	cr_assert_not_null(done);
 	cr_assert_str_eq(get(done, "smbwatch.malformed"), "0");
