@@ -111,7 +111,7 @@ static int gz_fill(struct line_reader *r, size_t want)
 		ret = inflate(z, Z_NO_FLUSH);
 		if (ret == Z_STREAM_END)
 			g->in_member = false;
-		else if ((ret != Z_OK && ret != Z_BUF_ERROR) || (ret == Z_BUF_ERROR && z->avail_in))
+		else if (ret != Z_OK && !(ret == Z_BUF_ERROR && !z->avail_in)) /* not: wants input */
 			return gz_failed(r, z->msg ? z->msg : "not valid");
 	}
 	r->end += want - z->avail_out;
@@ -170,10 +170,25 @@ static const char *terminator(const char *p, size_t n)
 }
 
 /* Moves what is left to the front and reads more; 0 at the end of the input, -1 on error. */
+/* Up to want bytes of plain input at buf + end; 0, or -1 on a read error. */
+static int plain_fill(struct line_reader *r, size_t want)
+{
+	ssize_t got = read_some(r->fd, r->buf + r->end, want);
+
+	if (got < 0) {
+		r->err = errno;
+		return -1;
+	}
+	if (!got)
+		r->eof = true;
+	r->end += (size_t)got;
+	return 0;
+}
+
 static int fill(struct line_reader *r)
 {
 	size_t want;
-	ssize_t got;
+	int err;
 
 	if (r->start) {
 		memmove(r->buf, r->buf + r->start, r->end - r->start);
@@ -183,22 +198,14 @@ static int fill(struct line_reader *r)
 	want = r->cap - 1 - r->end;
 	if (want > LR_CHUNK)
 		want = LR_CHUNK;
-	if (!r->sniffed || r->gz) {
-		if (!r->sniffed && want > LR_GZ_IN)
-			want = LR_GZ_IN; /* what sniff reads must fit the decoder's input */
-		if (r->sniffed ? gz_fill(r, want) : sniff(r, want))
-			return -1;
-		r->buf[r->end] = 0; /* for terminator() */
-		return 0;
-	}
-	got = read_some(r->fd, r->buf + r->end, want);
-	if (got < 0) {
-		r->err = errno;
+	if (r->gz)
+		err = gz_fill(r, want);
+	else if (r->sniffed)
+		err = plain_fill(r, want);
+	else /* what sniff reads must fit the decoder's input, should it be gzip */
+		err = sniff(r, want < LR_GZ_IN ? want : LR_GZ_IN);
+	if (err)
 		return -1;
-	}
-	if (!got)
-		r->eof = true;
-	r->end += (size_t)got;
 	r->buf[r->end] = 0; /* for terminator() */
 	return 0;
 }
