@@ -23,6 +23,13 @@ static void teardown(void)
 	netns_destroy(&ns);
 }
 
+/* Runs smbwatch ARGS (a replay) to a clean exit. */
+static void replay_done(const char *args)
+{
+	cr_assert_eq(tracer_start(&rp, args, false), 0);
+	cr_assert_eq(tracer_wait(&rp, 60), 0);
+}
+
 static int count_findings(json_object **r, int n, const char *action)
 {
 	int i, c = 0;
@@ -135,8 +142,7 @@ Test(detect, sms_client_among_two_hosts, .fini = teardown, .timeout = 240)
 	/* replay of what smbwatch recorded: the same finding, without BPF */
 	snprintf(replay_args, sizeof(replay_args),
 		 "replay --json --all-accounts --lockout-threshold 5 '%s'", tr.out);
-	cr_assert_eq(tracer_start(&rp, replay_args, false), 0);
-	cr_assert_eq(tracer_wait(&rp, 60), 0);
+	replay_done(replay_args);
 	r = records_read(rp.out, &n);
 	cr_assert_eq(count_findings(r, n, "finding_opened"), 1);
 	f = summary(r, n);
@@ -148,8 +154,7 @@ Test(detect, sms_client_among_two_hosts, .fini = teardown, .timeout = 240)
 	/* replay of Samba's own audit log: the logons alone give the lockout finding */
 	snprintf(replay_args, sizeof(replay_args),
 		 "replay --json --lockout-threshold 5 --logon-threshold 3 '%s'", lab.audit);
-	cr_assert_eq(tracer_start(&rp, replay_args, false), 0);
-	cr_assert_eq(tracer_wait(&rp, 60), 0);
+	replay_done(replay_args);
 	r = records_read(rp.out, &n);
 	cr_assert_eq(count_findings(r, n, "finding_opened"), 1);
 	f = summary(r, n);
@@ -242,8 +247,7 @@ Test(detect, replay_samba_log_files, .fini = teardown, .timeout = 120)
 
 	snprintf(args, sizeof(args), "replay --json --lockout-threshold 5 --logon-threshold 3 %s/log.*",
 		 lab.dir);
-	cr_assert_eq(tracer_start(&rp, args, false), 0);
-	cr_assert_eq(tracer_wait(&rp, 60), 0);
+	replay_done(args);
 	err = slurp(rp.err);
 	cr_assert_not_null(err);
 	cr_assert_null(strstr(err, "skipped"), "a line said malformed: %s", err);
